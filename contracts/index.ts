@@ -1,0 +1,5 @@
+/** Contracts shared by both deployables: tenant ids, entity names, the message envelope and canonical records. */
+export * from './tenant-id.js';
+export * from './entities.js';
+export * from './records.js';
+export * from './envelope.js';
