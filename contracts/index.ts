@@ -3,3 +3,4 @@ export * from './tenant-id.js';
 export * from './entities.js';
 export * from './records.js';
 export * from './envelope.js';
+export * from './auth.js';

@@ -1,0 +1,174 @@
+import 'reflect-metadata';
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { createLogger } from '../core/log/index.js';
+import {
+  createRootContainer,
+  formatProblem,
+  loadPluginsFile,
+  pluginsJsonSchema,
+  TenantScope,
+  type AdapterRegistry,
+} from '../core/plugins/index.js';
+import { fileCandidateFromPath } from '../core/mechanisms/files/file-candidate.js';
+import { isHybridError, type FileTransferAdapter } from '../core/sdk/index.js';
+import { builtInRegistry } from './composition.js';
+
+/** Output sinks, so tests can run the CLI in-process and read what it printed. */
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const USAGE = `usage: ohs <command> [options]
+
+commands:
+  adapters [--json]                          list the adapters this build offers
+  validate [--plugins FILE]                  check plugins.json (default ./plugins.json); lists every problem
+  check-file ADAPTER_ID FILE [--plugins FILE --tenant T]
+                                             run a file-transfer adapter's validation on one file
+  schema [--out FILE]                        print (or write) the JSON Schema of plugins.json
+`;
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+  return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd());
+}
+
+async function adaptersCommand(registry: AdapterRegistry, args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+  const manifests = registry.list();
+  if (values.json) {
+    io.out(JSON.stringify(manifests.map((m) => ({ id: m.id, dataSource: m.dataSource, method: m.method, stability: m.stability })), null, 2));
+    return 0;
+  }
+  for (const line of table([['ID', 'DATA SOURCE', 'METHOD', 'STABILITY'], ...manifests.map((m) => [m.id, m.dataSource, m.method, m.stability])])) io.out(line);
+  return 0;
+}
+
+async function validateCommand(registry: AdapterRegistry, args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { plugins: { type: 'string', default: 'plugins.json' } } });
+  const result = await loadPluginsFile(values.plugins, registry);
+  if (!result.ok) {
+    io.err(`${values.plugins}: ${result.problems.length} problem(s)`);
+    for (const problem of result.problems) io.err(`  - ${formatProblem(problem)}`);
+    return 1;
+  }
+  const enabled = result.plugins.tenants.reduce((sum, t) => sum + t.adapters.filter((a) => a.enabled).length, 0);
+  io.out(`${values.plugins} is valid: ${result.plugins.tenants.length} tenant(s), ${enabled} adapter(s) enabled`);
+  return 0;
+}
+
+async function checkFileCommand(registry: AdapterRegistry, args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { plugins: { type: 'string' }, tenant: { type: 'string' } } });
+  const [adapterId, file] = positionals;
+  if (adapterId === undefined || file === undefined) {
+    io.err('usage: ohs check-file ADAPTER_ID FILE [--plugins FILE --tenant T]');
+    return 2;
+  }
+  const manifest = registry.find(adapterId);
+  if (manifest === undefined) {
+    io.err(`unknown adapter "${adapterId}"; known adapters: ${registry.ids().join(', ')}`);
+    return 2;
+  }
+  if (manifest.method !== 'file-transfer') {
+    io.err(`adapter "${adapterId}" is a ${manifest.method} adapter; check-file needs a file-transfer adapter`);
+    return 2;
+  }
+  let config: Readonly<Record<string, unknown>>;
+  if (values.plugins !== undefined) {
+    const loaded = await loadPluginsFile(values.plugins, registry);
+    if (!loaded.ok) {
+      io.err(`${values.plugins} is not valid; run ohs validate --plugins ${values.plugins}`);
+      return 2;
+    }
+    const tenants = loaded.plugins.tenants.filter((t) => values.tenant === undefined || t.tenantId === values.tenant);
+    const entry = tenants.flatMap((t) => t.adapters).find((a) => a.adapterId === adapterId);
+    if (entry === undefined) {
+      io.err(`adapter "${adapterId}" is not configured${values.tenant ? ` for tenant ${values.tenant}` : ''} in ${values.plugins}`);
+      return 2;
+    }
+    config = entry.config;
+  } else {
+    const parsed = manifest.configSchema.safeParse({});
+    if (!parsed.success) {
+      io.err(`adapter "${adapterId}" has required settings; pass --plugins FILE [--tenant T] to use a configured one`);
+      return 2;
+    }
+    config = parsed.data;
+  }
+  const logger = createLogger({ name: 'ohs check-file', level: 'warn', destination: process.stderr as never });
+  const root = createRootContainer(registry, logger);
+  const scope = TenantScope.create(root, { tenantId: values.tenant ?? 'check-file', displayName: undefined, adapters: [{ adapterId, enabled: true, config }] });
+  const adapter = scope.get(adapterId).instance as unknown as FileTransferAdapter;
+  const abort = new AbortController();
+  try {
+    await adapter.start({ tenantId: scope.tenantId, log: logger, signal: abort.signal });
+    let candidate;
+    try {
+      candidate = await fileCandidateFromPath(file);
+    } catch (error) {
+      io.err(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      return 2;
+    }
+    const result = await adapter.validate(candidate);
+    if (result.accepted) {
+      io.out(`${candidate.name}: accepted by ${adapterId}`);
+      io.out(JSON.stringify({ recordCount: result.recordCount, timeRange: result.timeRange, identifiers: result.identifiers, metadata: result.metadata }, null, 2));
+      return 0;
+    }
+    io.err(`${candidate.name}: rejected by ${adapterId} (${result.reasons.length} reason(s))`);
+    for (const reason of result.reasons) {
+      const where = [reason.line !== undefined ? `line ${reason.line}` : undefined, reason.element].filter(Boolean).join(', ');
+      io.err(`  - ${where ? `${where}: ` : ''}${reason.message}`);
+    }
+    return 1;
+  } finally {
+    abort.abort();
+    await scope.dispose();
+  }
+}
+
+async function schemaCommand(registry: AdapterRegistry, args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+  const text = `${JSON.stringify(pluginsJsonSchema(registry), null, 2)}\n`;
+  if (values.out === undefined) io.out(text.trimEnd());
+  else {
+    await writeFile(values.out, text);
+    io.out(`wrote ${values.out}`);
+  }
+  return 0;
+}
+
+/** Run the `ohs` CLI with the given arguments; resolves to the process exit code. */
+export async function runCli(argv: string[], io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) }, registry = builtInRegistry()): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'adapters':
+        return await adaptersCommand(registry, rest, io);
+      case 'validate':
+        return await validateCommand(registry, rest, io);
+      case 'check-file':
+        return await checkFileCommand(registry, rest, io);
+      case 'schema':
+        return await schemaCommand(registry, rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        io.err(`unknown command "${command}"\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    // Argument errors from parseArgs and HybridErrors are the user's to fix: one clear line, no stack.
+    if (isHybridError(error) || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`ohs ${command}: ${(error as Error).message}`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The table the contract suite runs over: one row per adapter folder, with that adapter's fixtures.
+ * Adding an adapter means adding its row here; the guard test fails otherwise.
+ */
+import type { AdapterFixtures } from '../../core/testing/index.js';
+import type { AdapterManifest } from '../../core/sdk/index.js';
+import { manifest as cmepFiles } from '../../adapters/cmep/cmep-files/index.js';
+import { fixtures as cmepFilesFixtures } from '../../adapters/cmep/cmep-files/contract-fixtures.js';
+import { manifest as weatherCsv } from '../../adapters/weather/weather-csv/index.js';
+import { fixtures as weatherCsvFixtures } from '../../adapters/weather/weather-csv/contract-fixtures.js';
+
+/** A row: the adapter's folder (relative to adapters/), its manifest and fixtures. */
+export interface ContractRow {
+  folder: string;
+  manifest: AdapterManifest;
+  fixtures: AdapterFixtures;
+}
+
+/** Every adapter in adapters/. */
+export const contractTable: readonly ContractRow[] = [
+  { folder: 'weather/weather-csv', manifest: weatherCsv as unknown as AdapterManifest, fixtures: weatherCsvFixtures },
+  { folder: 'cmep/cmep-files', manifest: cmepFiles as unknown as AdapterManifest, fixtures: cmepFilesFixtures },
+];
