@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import type { ContainerClient } from '@azure/storage-blob';
+import type { Logger } from '../log/index.js';
+import { createRootContainer, type AdapterRegistry, type LoadedPlugins } from '../plugins/index.js';
+import { openStore, type StoreDatabase } from '../store/index.js';
+import { TenantRuntime, type TenantChannel, type TenantRuntimeOptions, type TenantStatus } from './tenant-runtime.js';
+
+/** How a tenant reaches the cloud: its Service Bus channel and Blob container. */
+export interface TenantConnections {
+  channel: TenantChannel;
+  container: ContainerClient;
+}
+
+/** Options of {@link OhsService}. */
+export interface OhsServiceOptions {
+  registry: AdapterRegistry;
+  plugins: LoadedPlugins;
+  /** Folder of the local SQLite store. */
+  dataDir: string;
+  /** Root of the file-transfer folders. */
+  fileRoot: string;
+  logger: Logger;
+  /** Build a tenant's connections (sandbox connection strings, or SAS-based in production). */
+  connect: (tenantId: string) => Promise<TenantConnections>;
+  fileWatch?: TenantRuntimeOptions['fileWatch'];
+  afterUpload?: TenantRuntimeOptions['afterUpload'];
+}
+
+/** The On-premises Hybrid Service: one runtime per tenant of plugins.json over one local store. */
+export class OhsService {
+  readonly #o: OhsServiceOptions;
+  readonly #tenants = new Map<string, TenantRuntime>();
+  #db: StoreDatabase | undefined;
+
+  constructor(options: OhsServiceOptions) {
+    this.#o = options;
+  }
+
+  /** Start every tenant. A tenant that cannot start is stopped again and the error thrown, naming it. */
+  async start(): Promise<void> {
+    const o = this.#o;
+    this.#db = openStore(join(o.dataDir, 'ohs.db'));
+    const root = createRootContainer(o.registry, o.logger);
+    for (const tenant of o.plugins.tenants) {
+      const { channel, container } = await o.connect(tenant.tenantId);
+      const runtime = new TenantRuntime({ root, tenant, db: this.#db, fileRoot: o.fileRoot, channel, container, logger: o.logger, fileWatch: o.fileWatch, afterUpload: o.afterUpload });
+      this.#tenants.set(tenant.tenantId, runtime);
+      await runtime.start();
+    }
+    o.logger.info({ tenants: [...this.#tenants.keys()] }, 'OHS started');
+  }
+
+  /** A tenant's runtime. */
+  tenant(tenantId: string): TenantRuntime {
+    const runtime = this.#tenants.get(tenantId);
+    if (!runtime) throw new Error(`tenant ${tenantId} is not served by this OHS`);
+    return runtime;
+  }
+
+  /** Status of every tenant. */
+  status(): TenantStatus[] {
+    return [...this.#tenants.values()].map((t) => t.status());
+  }
+
+  /** Stop every tenant and close the store. */
+  async stop(): Promise<void> {
+    for (const runtime of [...this.#tenants.values()].reverse()) await runtime.stop();
+    this.#tenants.clear();
+    this.#db?.close();
+    this.#db = undefined;
+  }
+}
