@@ -13,6 +13,8 @@ import {
 import { fileCandidateFromPath } from '../core/mechanisms/files/file-candidate.js';
 import { isHybridError, type FileTransferAdapter } from '../core/sdk/index.js';
 import { builtInRegistry } from './composition.js';
+import { runOhs } from './run-ohs.js';
+import { keyConnections } from './key-connections.js';
 
 /** Output sinks, so tests can run the CLI in-process and read what it printed. */
 export interface CliIo {
@@ -28,6 +30,9 @@ commands:
   check-file ADAPTER_ID FILE [--plugins FILE --tenant T]
                                              run a file-transfer adapter's validation on one file
   schema [--out FILE]                        print (or write) the JSON Schema of plugins.json
+  run [--plugins FILE] [--data-dir DIR] [--file-root DIR] [--management-port N]
+                                             run the OHS; Service Bus and Blob connection strings come from
+                                             OHS_SERVICE_BUS_CONNECTION_STRING and OHS_BLOB_CONNECTION_STRING
 `;
 
 function table(rows: string[][]): string[] {
@@ -140,6 +145,48 @@ async function schemaCommand(registry: AdapterRegistry, args: string[], io: CliI
   return 0;
 }
 
+async function runCommand(registry: AdapterRegistry, args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      plugins: { type: 'string', default: 'plugins.json' },
+      'data-dir': { type: 'string', default: '.ohs/data' },
+      'file-root': { type: 'string', default: '.ohs/files' },
+      'management-port': { type: 'string', default: '0' },
+      'stable-for-ms': { type: 'string', default: '1000' },
+    },
+  });
+  // Connection strings hold keys: they come from the environment, never from argv (visible in ps).
+  const serviceBus = process.env.OHS_SERVICE_BUS_CONNECTION_STRING;
+  const blob = process.env.OHS_BLOB_CONNECTION_STRING;
+  if (!serviceBus || !blob) {
+    io.err('ohs run: set OHS_SERVICE_BUS_CONNECTION_STRING and OHS_BLOB_CONNECTION_STRING (npm start sets them for the sandbox)');
+    return 2;
+  }
+  const logger = createLogger({ name: 'ohs' });
+  const running = await runOhs(
+    registry,
+    {
+      pluginsFile: values.plugins,
+      dataDir: values['data-dir'],
+      fileRoot: values['file-root'],
+      managementPort: Number(values['management-port']),
+      fileWatch: { stableForInMs: Number(values['stable-for-ms']) },
+      connect: keyConnections({ serviceBusConnectionString: serviceBus, blobConnectionString: blob, createContainers: process.env.OHS_CREATE_CONTAINERS === 'true' }),
+    },
+    logger,
+  );
+  io.out(`ohs running: management ${running.management.url}`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  io.out('ohs stopping…');
+  await running.stop();
+  return 0;
+}
+
 /** Run the `ohs` CLI with the given arguments; resolves to the process exit code. */
 export async function runCli(argv: string[], io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) }, registry = builtInRegistry()): Promise<number> {
   const [command, ...rest] = argv;
@@ -153,6 +200,8 @@ export async function runCli(argv: string[], io: CliIo = { out: (l) => console.l
         return await checkFileCommand(registry, rest, io);
       case 'schema':
         return await schemaCommand(registry, rest, io);
+      case 'run':
+        return await runCommand(registry, rest, io);
       case undefined:
       case 'help':
       case '--help':
