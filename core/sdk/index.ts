@@ -18,3 +18,4 @@ export * from './file-transfer.js';
 export * from './data-sources.js';
 export * from './manifest.js';
 export * from './tokens.js';
+export * from './reason-list.js';
