@@ -5,6 +5,8 @@
 import type { AdapterManifest } from '../core/sdk/index.js';
 import { manifest as cmepFiles } from './cmep/cmep-files/index.js';
 import { manifest as weatherCsv } from './weather/weather-csv/index.js';
+import { manifest as owocInteractiveReads } from './owoc/owoc-interactive-reads/index.js';
+import { manifest as owocInterrogationReadings } from './owoc/owoc-interrogation-readings/index.js';
 
 /** Manifests of the adapters shipped with this build. */
-export const builtInAdapters: readonly AdapterManifest[] = [weatherCsv, cmepFiles] as unknown as readonly AdapterManifest[];
+export const builtInAdapters: readonly AdapterManifest[] = [weatherCsv, cmepFiles, owocInterrogationReadings, owocInteractiveReads] as unknown as readonly AdapterManifest[];

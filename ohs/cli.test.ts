@@ -30,6 +30,27 @@ describe('ohs CLI', () => {
     expect(out).toMatch(/is valid: \d+ tenant\(s\)/);
   });
 
+  it('names each problem of a bad plugins.json for the built-in adapters: unknown id, inline secret, missing field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-'));
+    const file = join(dir, 'plugins.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        tenants: {
+          'north-grid': { adapters: { 'weather-cvs': { config: {} }, 'owoc-interactive-reads': { config: { endpoint: 'http://127.0.0.1:9/DataService', username: 'ohs', password: 'Summer2024!' } } } },
+          'south-water': { adapters: { 'owoc-interactive-reads': { config: { username: 'ohs', password: 'env:OWOC_PASSWORD' } }, 'cmep-files': { config: { timeBase: 'local' } } } },
+        },
+      }),
+    );
+    const { code, err } = await run(['validate', '--plugins', file]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/tenant north-grid › adapter weather-cvs › .*unknown adapter "weather-cvs"; known adapters: .*weather-csv/);
+    expect(err).toContain('tenant north-grid › adapter owoc-interactive-reads › config.password: is a secret: give a reference (env:NAME or file:PATH)');
+    expect(err).toMatch(/tenant south-water › adapter owoc-interactive-reads › config\.endpoint: /);
+    expect(err).toMatch(/tenant south-water › adapter cmep-files › config/);
+    expect(err).not.toContain('Summer2024!');
+  });
+
   it('names every problem of a bad plugins.json across tenants and exits non-zero', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cli-'));
     const file = join(dir, 'plugins.json');
@@ -82,6 +103,6 @@ describe('ohs CLI', () => {
   it('keeps plugins.schema.json in step with the manifests', async () => {
     const { readFile } = await import('node:fs/promises');
     const { out } = await run(['schema']);
-    expect(JSON.parse(await readFile(repo('plugins.schema.json'), 'utf8'))).toEqual(JSON.parse(out));
+    expect(JSON.parse(await readFile(repo('plugins.schema.json'), 'utf8')), 'plugins.schema.json is stale: run npm run schema').toEqual(JSON.parse(out));
   });
 });

@@ -27,8 +27,11 @@ export interface InvalidFileFixture {
 /** A head-end push the data-feed adapter must turn into these records. */
 export interface FeedFixture {
   feed: string;
-  /** Sends the head-end's push to the running adapter (e.g. a SOAP call) and resolves when acknowledged. */
-  push(adapterConfig: Record<string, unknown>): Promise<void>;
+  /**
+   * Sends the head-end's push to the adapter (e.g. a SOAP call) and resolves when acknowledged.
+   * `adapter` is the instance under test, so a fixture can read where it listens (e.g. `endpointUrl`).
+   */
+  push(adapterConfig: Record<string, unknown>, adapter: unknown): Promise<void>;
   expectRecords: FeedRecord[];
 }
 

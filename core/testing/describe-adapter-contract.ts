@@ -146,7 +146,7 @@ export function describeAdapterContract(manifest: AdapterManifest, fixtures: Ada
         case 'data-feed': {
           // A stopped feed adapter no longer listens: the head-end's push must fail rather than be acknowledged.
           if (!fixtures.feeds?.length) throw new Error(`data-feed adapter ${manifest.id} has no feed fixtures`);
-          const pushed = await fixtures.feeds[0]!.push({ ...fixtures.config, ...extraConfig }).then(() => true, () => false);
+          const pushed = await fixtures.feeds[0]!.push({ ...fixtures.config, ...extraConfig }, adapter).then(() => true, () => false);
           if (pushed) throw new Error('a push was acknowledged after stop');
           throw new HybridError('adapter-stopped', 'push refused after stop');
         }
@@ -278,7 +278,7 @@ function describeFeedCases(manifest: AdapterManifest, fixtures: AdapterFixtures,
         const adapter = construct() as unknown as DataFeedAdapter;
         await adapter.start({ ...context('contract-tenant', abort.signal), publish: async (feed, records) => (published.push({ feed, records }), { batchId: String(published.length), accepted: records.length }) });
         try {
-          await fixture.push(config());
+          await fixture.push(config(), adapter);
           expect(published.map((p) => p.feed).every((f) => f === fixture.feed)).toBe(true);
           expect(published.flatMap((p) => p.records)).toEqual(fixture.expectRecords);
         } finally {
@@ -289,9 +289,18 @@ function describeFeedCases(manifest: AdapterManifest, fixtures: AdapterFixtures,
       it(`does not acknowledge a ${fixture.feed} push when publishing fails`, async () => {
         const abort = new AbortController();
         const adapter = construct() as unknown as DataFeedAdapter;
-        await adapter.start({ ...context('contract-tenant', abort.signal), publish: async () => Promise.reject(new Error('local store unavailable')) });
+        let attempts = 0;
+        await adapter.start({
+          ...context('contract-tenant', abort.signal),
+          publish: async () => {
+            attempts += 1;
+            throw new Error('local store unavailable');
+          },
+        });
         try {
-          await expect(fixture.push(config())).rejects.toBeDefined();
+          await expect(fixture.push(config(), adapter)).rejects.toBeDefined();
+          // The push must have reached publish: a push refused for another reason proves nothing here.
+          expect(attempts, 'publish was attempted').toBeGreaterThan(0);
         } finally {
           await adapter.stop();
           abort.abort();
