@@ -44,7 +44,7 @@ export interface ClientCredentialsTokenProviderOptions {
   credentialErrorCooldownInMs?: number;
   /** Per HTTP request; 10 s by default. */
   requestTimeoutInMs?: number;
-  /** Failures of a refresh that happened while the cached token was still valid (the caller got the cached one). */
+  /** Failures of background refreshes (ahead of expiry, while callers keep the still-valid token); never thrown. */
   onError?: (err: AuthError) => void;
   logger?: Logger;
   fetch?: typeof fetch;
@@ -93,24 +93,35 @@ export class ClientCredentialsTokenProvider implements AccessTokenSource {
     const now = this.now();
     const cached = this.cached;
     if (!options.forceRefresh && cached && now < cached.expiresOnTimestamp - this.refreshMargin()) return cached;
+    if (!options.forceRefresh && cached && now < cached.expiresOnTimestamp) {
+      // In the refresh window: refresh in the background and keep serving the still-valid token meanwhile, so that
+      // neither a slow identity service nor an outage blocks callers before the token actually expires.
+      if (!this.inflight && !(this.fatal && now < this.fatal.until) && now >= this.notBefore) {
+        this.startAcquisition().catch((err: unknown) => this.report(err));
+      }
+      return cached;
+    }
     if (this.fatal && now < this.fatal.until) throw this.fatal.error;
-    this.inflight ??= this.acquire().finally(() => {
+    const inflight = this.inflight ?? this.startAcquisition();
+    return options.abortSignal ? raceAbort(inflight, options.abortSignal) : inflight;
+  }
+
+  private startAcquisition(): Promise<AccessToken> {
+    const inflight = this.acquire().finally(() => {
       this.inflight = undefined;
     });
-    const pending = options.abortSignal ? raceAbort(this.inflight, options.abortSignal) : this.inflight;
-    if (!options.forceRefresh && cached && now < cached.expiresOnTimestamp) {
-      // In the refresh window: a failed refresh must not take a still-valid token away from the caller.
-      try {
-        return await pending;
-      } catch (err) {
-        if (isAuthError(err) && err.retryable) {
-          this.options.onError?.(err);
-          return cached;
-        }
-        throw err;
-      }
+    this.inflight = inflight;
+    return inflight;
+  }
+
+  private report(err: unknown): void {
+    const error = isAuthError(err) ? err : new AuthError('ServiceUnavailable', 'token refresh failed', true, { cause: err });
+    if (error.code === 'Closed') return;
+    try {
+      this.options.onError?.(error);
+    } catch (callbackErr) {
+      this.logger.error({ err: callbackErr }, 'token onError callback threw');
     }
-    return pending;
   }
 
   /** Drop the cached token and cancel retries; later calls fail with `Closed`. */

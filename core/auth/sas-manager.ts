@@ -49,6 +49,13 @@ export interface SasManagerOptions {
  * before it expires, and hands the new tokens to live consumers (Service Bus token provider and per-entity
  * `AzureSASCredential`s are updated in place; Blob clients built here sign each request with the current SAS;
  * anything else registers with {@link SasManager.onRotate}).
+ *
+ * The grant holds one SAS per entity (a SAS covers one resource URI), so one Service Bus client serves every
+ * entity only through {@link SasManager.serviceBusTokenProvider}, which answers per audience. Links pick up the
+ * current token when they attach and when the Azure SDK renews their claim, which it does every 45 minutes for SAS
+ * tokens whatever their expiry: with the default 30-minute rotation of 60-minute tokens a long-lived link can run
+ * up to 15 minutes on an expired claim. Where the namespace enforces claim expiry on open links, rotate every
+ * 15 minutes or less (`rotateEveryInMs`), which keeps every renewed claim valid until the next renewal.
  */
 export class SasManager {
   private current: SasGrant | undefined;
@@ -192,7 +199,9 @@ export class SasManager {
     const remaining = Date.parse(grant.expiresOn) - this.now();
     const lifetime = Date.parse(grant.expiresOn) - Date.parse(grant.issuedAt);
     const margin = this.options.minRemainingInMs ?? lifetime / 4;
-    return Math.max(1_000, Math.min(this.options.rotateEveryInMs ?? 30 * 60_000, remaining - margin));
+    const every = this.options.rotateEveryInMs ?? 30 * 60_000;
+    // The floor keeps a grant that is already nearly expired from turning into a tight refresh loop.
+    return Math.max(Math.min(1_000, every), Math.min(every, remaining - margin));
   }
 
   private schedule(delayInMs: number): void {

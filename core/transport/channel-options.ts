@@ -1,18 +1,24 @@
-import type { NamedKeyCredential, SASCredential } from '@azure/core-auth';
+import type { AccessToken, NamedKeyCredential } from '@azure/core-auth';
 import type { Logger } from '../log/index.js';
 import type { BackoffOptions } from './backoff.js';
 import type { ConnectivityMode } from './connectivity-probe.js';
 
 /**
+ * A source of SAS tokens per audience, in the shape `@azure/core-amqp` recognises (`isSasTokenProvider`):
+ * the client asks it at every link attach and claim renewal, so rotated tokens reach live links.
+ */
+export interface SasTokenSource {
+  readonly isSasTokenProvider: true;
+  getToken(audience: string): Promise<AccessToken>;
+}
+
+/**
  * Credentials of a channel.
  * - `named-key`: one shared access key (sandbox, or a dedicated OHS key); `update()` on the credential rotates it.
- * - `sas`: short-lived SAS tokens from the cloud SAS service, one for sending and one for listening
- *   (rights are per key, so the two are separate); the SAS manager calls `update()` on each before expiry
- *   and live links pick the new token up at their next claim renewal.
+ * - `sas-provider`: short-lived SAS tokens per entity from the cloud SAS service (core/auth SasManager),
+ *   rotated before expiry without dropping links.
  */
-export type ChannelCredentials =
-  | { kind: 'named-key'; credential: NamedKeyCredential }
-  | { kind: 'sas'; send: SASCredential; listen: SASCredential };
+export type ChannelCredentials = { kind: 'named-key'; credential: NamedKeyCredential } | { kind: 'sas-provider'; provider: SasTokenSource };
 
 /** Options of {@link ServiceBusChannel}. Durations end in `InMs`. */
 export interface ServiceBusChannelOptions {
@@ -34,6 +40,11 @@ export interface ServiceBusChannelOptions {
   reprobeAfterInMs?: number;
   /** Backoff between send attempts. */
   retry?: BackoffOptions & { maxAttempts?: number };
+  /**
+   * Time one Service Bus operation may take before it counts as failed and is retried by the channel.
+   * Default 20 s: a send issued on a socket that died silently otherwise waits the client's 60 s.
+   */
+  operationTimeoutInMs?: number;
   logger?: Logger;
 }
 

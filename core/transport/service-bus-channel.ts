@@ -1,4 +1,4 @@
-import { AzureNamedKeyCredential } from '@azure/core-auth';
+import { AzureNamedKeyCredential, type TokenCredential } from '@azure/core-auth';
 import {
   ServiceBusClient,
   type ProcessErrorArgs,
@@ -56,8 +56,7 @@ interface ActiveSubscription {
 
 interface Clients {
   mode: ConnectivityMode;
-  send: ServiceBusClient;
-  listen: ServiceBusClient;
+  client: ServiceBusClient;
   senders: Map<string, ServiceBusSender>;
 }
 
@@ -169,7 +168,7 @@ export class ServiceBusChannel {
   }
 
   async #startReceiving(subscription: ActiveSubscription, clients: Clients): Promise<void> {
-    const receiver = clients.listen.createReceiver(subscription.entity, { receiveMode: 'peekLock' });
+    const receiver = clients.client.createReceiver(subscription.entity, { receiveMode: 'peekLock' });
     subscription.receiver = receiver;
     const handle = receiver.subscribe(
       {
@@ -228,7 +227,7 @@ export class ServiceBusChannel {
     const clients = await this.#ensureClients();
     let sender = clients.senders.get(entity);
     if (sender === undefined) {
-      sender = clients.send.createSender(entity);
+      sender = clients.client.createSender(entity);
       clients.senders.set(entity, sender);
     }
     return sender;
@@ -273,29 +272,27 @@ export class ServiceBusChannel {
 
   #createClients(mode: ConnectivityMode): Clients {
     const o = this.#options;
-    const build = (credential: ServiceBusChannelOptions['credentials'] extends infer C ? C : never, which: 'send' | 'listen'): ServiceBusClient => {
-      const retryOptions = { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 5_000 };
-      if (mode === 'amqp-websockets') {
-        const webSocketOptions = { webSocket: WebSocket as never, webSocketConstructorOptions: o.webSocketOptions ?? {} };
-        return new ServiceBusClient(`${o.host}:${o.webSocketPort ?? 443}`, credentialFor(credential, which), { webSocketOptions, retryOptions });
-      }
-      if (o.useDevelopmentEmulator) {
-        // The client only speaks plain TCP when told so by a connection string flag.
-        if (credential.kind !== 'named-key') throw new HybridError('invalid-config', 'plain-TCP (development emulator) mode needs a shared access key, not SAS tokens');
-        const { name, key } = credential.credential;
-        return new ServiceBusClient(`Endpoint=sb://${o.host}:${this.#amqpPort()}/;SharedAccessKeyName=${name};SharedAccessKey=${key};UseDevelopmentEmulator=true`, { retryOptions });
-      }
-      return new ServiceBusClient(`${o.host}:${this.#amqpPort()}`, credentialFor(credential, which), { retryOptions });
-    };
-    const send = build(o.credentials, 'send');
-    const listen = o.credentials.kind === 'sas' ? build(o.credentials, 'listen') : send;
-    return { mode, send, listen, senders: new Map() };
+    // The channel retries with its own backoff; the client's own retries would multiply the waits.
+    const retryOptions = { maxRetries: 0, timeoutInMs: o.operationTimeoutInMs ?? 20_000 };
+    const credential = o.credentials.kind === 'named-key' ? o.credentials.credential : (o.credentials.provider as unknown as TokenCredential);
+    let client: ServiceBusClient;
+    if (mode === 'amqp-websockets') {
+      const webSocketOptions = { webSocket: WebSocket as never, webSocketConstructorOptions: o.webSocketOptions ?? {} };
+      client = new ServiceBusClient(`${o.host}:${o.webSocketPort ?? 443}`, credential, { webSocketOptions, retryOptions });
+    } else if (o.useDevelopmentEmulator) {
+      // The client only speaks plain TCP when told so by a connection-string flag, which takes a key, not a token source.
+      if (o.credentials.kind !== 'named-key') throw new HybridError('invalid-config', 'plain-TCP (development emulator) mode needs a shared access key, not SAS tokens');
+      const { name, key } = o.credentials.credential;
+      client = new ServiceBusClient(`Endpoint=sb://${o.host}:${this.#amqpPort()}/;SharedAccessKeyName=${name};SharedAccessKey=${key};UseDevelopmentEmulator=true`, { retryOptions });
+    } else {
+      client = new ServiceBusClient(`${o.host}:${this.#amqpPort()}`, credential, { retryOptions });
+    }
+    return { mode, client, senders: new Map() };
   }
 
   async #closeClients(clients: Clients): Promise<void> {
     await Promise.all([...clients.senders.values()].map((s) => s.close().catch(() => undefined)));
-    await clients.send.close().catch(() => undefined);
-    if (clients.listen !== clients.send) await clients.listen.close().catch(() => undefined);
+    await clients.client.close().catch(() => undefined);
   }
 
   #recordSuccess(): void {
@@ -333,8 +330,4 @@ export class ServiceBusChannel {
     }
     await this.#closeClients(current);
   }
-}
-
-function credentialFor(credentials: ServiceBusChannelOptions['credentials'], which: 'send' | 'listen') {
-  return credentials.kind === 'named-key' ? credentials.credential : credentials[which];
 }

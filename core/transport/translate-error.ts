@@ -23,6 +23,11 @@ const CODE_BY_SERVICE_BUS_CODE: Partial<Record<string, ErrorCode>> = {
  */
 export function translateServiceBusError(error: unknown, action: string): HybridError {
   if (isHybridError(error)) return error;
+  // core-amqp >= 4.3.5 throws an AggregateError of every attempt; the last attempt says what is wrong now.
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    const translated = translateServiceBusError(error.errors.at(-1), action);
+    return new HybridError(translated.code, `${translated.message} (after ${error.errors.length} attempts)`, { retryable: translated.retryable, cause: error, details: translated.details });
+  }
   if (isServiceBusError(error)) {
     const code = CODE_BY_SERVICE_BUS_CODE[error.code] ?? 'transport';
     // Unauthorized is marked retryable by the client (a token may be refreshed), but for an
