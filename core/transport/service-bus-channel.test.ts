@@ -169,7 +169,8 @@ describe('ServiceBusChannel (real client, sandbox broker)', () => {
       }
       const seen = await receiving;
       expect(seen.size).toBe(600);
-      expect(minted).toBeGreaterThan(4);
+      // Two links (sender, receiver) attached at first; anything beyond means a link renewed its expired claim.
+      expect(minted).toBeGreaterThan(2);
     } finally {
       await channel.close();
     }
