@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../core/log/index.js';
 import {
@@ -13,7 +13,8 @@ import {
 import { fileCandidateFromPath } from '../core/mechanisms/files/file-candidate.js';
 import { isHybridError, type FileTransferAdapter } from '../core/sdk/index.js';
 import { builtInRegistry } from './composition.js';
-import { runOhs } from './run-ohs.js';
+import { cloudConnections } from './cloud-connections.js';
+import { runOhs, type OhsSettings } from './run-ohs.js';
 import { keyConnections } from './key-connections.js';
 
 /** Output sinks, so tests can run the CLI in-process and read what it printed. */
@@ -31,8 +32,11 @@ commands:
                                              run a file-transfer adapter's validation on one file
   schema [--out FILE]                        print (or write) the JSON Schema of plugins.json
   run [--plugins FILE] [--data-dir DIR] [--file-root DIR] [--management-port N]
-                                             run the OHS; Service Bus and Blob connection strings come from
-                                             OHS_SERVICE_BUS_CONNECTION_STRING and OHS_BLOB_CONNECTION_STRING
+      --token-endpoint URL --gateway URL --client-id ID --service-bus-host HOST [--amqp-port N] [--ws-port N]
+                                             run the OHS against the cloud side (client secret from
+                                             OHS_CLIENT_SECRET or OHS_CLIENT_SECRET_FILE); or, without
+                                             --token-endpoint, with keys from OHS_SERVICE_BUS_CONNECTION_STRING
+                                             and OHS_BLOB_CONNECTION_STRING
 `;
 
 function table(rows: string[][]): string[] {
@@ -154,16 +158,50 @@ async function runCommand(registry: AdapterRegistry, args: string[], io: CliIo):
       'file-root': { type: 'string', default: '.ohs/files' },
       'management-port': { type: 'string', default: '0' },
       'stable-for-ms': { type: 'string', default: '1000' },
+      'token-endpoint': { type: 'string' },
+      gateway: { type: 'string' },
+      'client-id': { type: 'string' },
+      'service-bus-host': { type: 'string' },
+      'amqp-port': { type: 'string' },
+      'ws-port': { type: 'string' },
+      'ws-ca-file': { type: 'string' },
+      'sas-rotate-every-ms': { type: 'string' },
     },
   });
-  // Connection strings hold keys: they come from the environment, never from argv (visible in ps).
-  const serviceBus = process.env.OHS_SERVICE_BUS_CONNECTION_STRING;
-  const blob = process.env.OHS_BLOB_CONNECTION_STRING;
-  if (!serviceBus || !blob) {
-    io.err('ohs run: set OHS_SERVICE_BUS_CONNECTION_STRING and OHS_BLOB_CONNECTION_STRING (npm start sets them for the sandbox)');
-    return 2;
-  }
   const logger = createLogger({ name: 'ohs' });
+  let connect: OhsSettings['connect'];
+  if (values['token-endpoint'] !== undefined) {
+    // Production form: OAuth client credentials, then rotating SAS from the cloud SAS service.
+    const missing = (['gateway', 'client-id', 'service-bus-host'] as const).filter((k) => values[k] === undefined);
+    const clientSecret = process.env.OHS_CLIENT_SECRET ?? (process.env.OHS_CLIENT_SECRET_FILE ? (await readFile(process.env.OHS_CLIENT_SECRET_FILE, 'utf8')).trim() : undefined);
+    if (missing.length > 0 || !clientSecret) {
+      io.err(`ohs run: with --token-endpoint also give ${missing.map((k) => `--${k}`).join(', ') || 'nothing else'}${clientSecret ? '' : ' and set OHS_CLIENT_SECRET (or OHS_CLIENT_SECRET_FILE)'}`);
+      return 2;
+    }
+    connect = cloudConnections({
+      tokenEndpoint: values['token-endpoint'],
+      gatewayUrl: values.gateway!,
+      clientId: values['client-id']!,
+      clientSecret,
+      rotateEveryInMs: values['sas-rotate-every-ms'] === undefined ? undefined : Number(values['sas-rotate-every-ms']),
+      serviceBus: {
+        host: values['service-bus-host']!,
+        ...(values['amqp-port'] === undefined ? {} : { amqpPort: Number(values['amqp-port']) }),
+        ...(values['ws-port'] === undefined ? {} : { webSocketPort: Number(values['ws-port']) }),
+        ...(values['ws-ca-file'] === undefined ? {} : { webSocketOptions: { ca: await readFile(values['ws-ca-file'], 'utf8') } }),
+      },
+      logger,
+    });
+  } else {
+    // Key form (sandbox, key-based deployments). Connection strings hold keys: environment only, never argv.
+    const serviceBus = process.env.OHS_SERVICE_BUS_CONNECTION_STRING;
+    const blob = process.env.OHS_BLOB_CONNECTION_STRING;
+    if (!serviceBus || !blob) {
+      io.err('ohs run: give --token-endpoint, --gateway, --client-id and --service-bus-host (with OHS_CLIENT_SECRET), or set OHS_SERVICE_BUS_CONNECTION_STRING and OHS_BLOB_CONNECTION_STRING');
+      return 2;
+    }
+    connect = keyConnections({ serviceBusConnectionString: serviceBus, blobConnectionString: blob, createContainers: process.env.OHS_CREATE_CONTAINERS === 'true' });
+  }
   const running = await runOhs(
     registry,
     {
@@ -172,7 +210,7 @@ async function runCommand(registry: AdapterRegistry, args: string[], io: CliIo):
       fileRoot: values['file-root'],
       managementPort: Number(values['management-port']),
       fileWatch: { stableForInMs: Number(values['stable-for-ms']) },
-      connect: keyConnections({ serviceBusConnectionString: serviceBus, blobConnectionString: blob, createContainers: process.env.OHS_CREATE_CONTAINERS === 'true' }),
+      connect,
     },
     logger,
   );

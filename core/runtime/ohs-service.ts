@@ -9,6 +9,8 @@ import { TenantRuntime, type TenantChannel, type TenantRuntimeOptions, type Tena
 export interface TenantConnections {
   channel: TenantChannel;
   container: ContainerClient;
+  /** Release credentials machinery (token refresh, SAS rotation) after the tenant stopped. */
+  close?: () => Promise<void>;
 }
 
 /** Options of {@link OhsService}. */
@@ -30,6 +32,7 @@ export interface OhsServiceOptions {
 export class OhsService {
   readonly #o: OhsServiceOptions;
   readonly #tenants = new Map<string, TenantRuntime>();
+  readonly #connections: TenantConnections[] = [];
   #db: StoreDatabase | undefined;
 
   constructor(options: OhsServiceOptions) {
@@ -42,7 +45,9 @@ export class OhsService {
     this.#db = openStore(join(o.dataDir, 'ohs.db'));
     const root = createRootContainer(o.registry, o.logger);
     for (const tenant of o.plugins.tenants) {
-      const { channel, container } = await o.connect(tenant.tenantId);
+      const connections = await o.connect(tenant.tenantId);
+      this.#connections.push(connections);
+      const { channel, container } = connections;
       const runtime = new TenantRuntime({ root, tenant, db: this.#db, fileRoot: o.fileRoot, channel, container, logger: o.logger, fileWatch: o.fileWatch, afterUpload: o.afterUpload });
       this.#tenants.set(tenant.tenantId, runtime);
       await runtime.start();
@@ -66,6 +71,7 @@ export class OhsService {
   async stop(): Promise<void> {
     for (const runtime of [...this.#tenants.values()].reverse()) await runtime.stop();
     this.#tenants.clear();
+    for (const connections of this.#connections.splice(0)) await connections.close?.();
     this.#db?.close();
     this.#db = undefined;
   }
