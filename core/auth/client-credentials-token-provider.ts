@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createLogger, registerSecret, type Logger } from '../log/index.js';
 import { AuthError, isAuthError } from './auth-error.js';
-import { backoffDelay, delay, type BackoffOptions } from './backoff.js';
+import { backoffDelay, sleep as delay, type BackoffOptions } from '../retry/backoff.js';
 
 /** An access token and when it stops being valid. */
 export interface AccessToken {

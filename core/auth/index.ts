@@ -1,6 +1,5 @@
 /** The OHS's credentials: OAuth client-credentials access tokens and rotating Service Bus / Blob SAS. */
 export { AuthError, isAuthError, authErrorCodes, type AuthErrorCode } from './auth-error.js';
-export { backoffDelay, type BackoffOptions } from './backoff.js';
 export {
   ClientCredentialsTokenProvider,
   type AccessToken,

@@ -3,7 +3,7 @@ import type { ContainerClient, StoragePipelineOptions } from '@azure/storage-blo
 import { sasGrantSchema, type SasGrant, type ServiceBusEntityGrant } from '../../contracts/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { AuthError, isAuthError } from './auth-error.js';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { backoffDelay, type BackoffOptions } from '../retry/backoff.js';
 import type { AccessTokenSource } from './client-credentials-token-provider.js';
 import { createSasContainerClient } from './sas-blob-pipeline.js';
 

@@ -13,7 +13,7 @@ import { RequestRouter } from '../mechanisms/request/request-router.js';
 import { TenantScope, type LoadedTenant } from '../plugins/index.js';
 import type { DataFeedAdapter, FileTransferAdapter, FileTransferManifest, HybridError, RequestResponseAdapter, RequestResponseManifest } from '../sdk/index.js';
 import { FileLedger, Outbox, RequestDedupe, SubscriptionStore, type StoreDatabase } from '../store/index.js';
-import { Backoff, sleep } from '../transport/backoff.js';
+import { Backoff, sleep } from '../retry/backoff.js';
 import { ClaimCheckStore } from '../transport/claim-check-store.js';
 import type { ChannelSubscription, EnvelopeHandler, SubscribeOptions } from '../transport/service-bus-channel.js';
 

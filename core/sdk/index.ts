@@ -19,3 +19,4 @@ export * from './data-sources.js';
 export * from './manifest.js';
 export * from './tokens.js';
 export * from './reason-list.js';
+export * from './streaming-file-adapter.js';

@@ -1,6 +1,6 @@
 import type { AccessToken, NamedKeyCredential } from '@azure/core-auth';
 import type { Logger } from '../log/index.js';
-import type { BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from '../retry/backoff.js';
 import type { ConnectivityMode } from './connectivity-probe.js';
 
 /**

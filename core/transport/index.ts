@@ -1,5 +1,4 @@
 /** The OHS's Service Bus transport: tenant channels, connectivity detection, envelope mapping. */
-export * from './backoff.js';
 export * from './connectivity-probe.js';
 export * from './channel-options.js';
 export * from './envelope-codec.js';

@@ -9,7 +9,7 @@ import {
 import WebSocket from 'ws';
 import type { Envelope } from '../../contracts/envelope.js';
 import { HybridError, isHybridError } from '../sdk/index.js';
-import { Backoff, sleep } from './backoff.js';
+import { Backoff, sleep } from '../retry/backoff.js';
 import { channelOptionsFromConnectionString, type ServiceBusChannelOptions } from './channel-options.js';
 import { detectConnectivity, type ConnectivityMode, type ProbeResult } from './connectivity-probe.js';
 import { fromServiceBusMessage, toServiceBusMessage } from './envelope-codec.js';

@@ -1,49 +1,19 @@
-import {
-  AdapterBase,
-  AdapterTokens,
-  HybridError,
-  inject,
-  injectable,
-  isHybridError,
-  type FileCandidate,
-  type FileTransferAdapter,
-  type FileValidation,
-} from '../../../core/sdk/index.js';
+import type { Readable } from 'node:stream';
+import { AdapterTokens, inject, injectable, parseAdapterConfig, StreamingFileAdapter, type FileValidation } from '../../../core/sdk/index.js';
 import { cmepConfigSchema, type CmepConfig, type CmepConfigInput } from './cmep-config.js';
 import { validateCmep } from './validate-cmep.js';
 
 /** File-transfer adapter for CMEP (California Metering Exchange Protocol) files. */
 @injectable()
-export class CmepFilesAdapter extends AdapterBase implements FileTransferAdapter {
+export class CmepFilesAdapter extends StreamingFileAdapter {
   readonly #config: CmepConfig;
 
   constructor(@inject(AdapterTokens.Config) config: CmepConfigInput) {
     super();
-    // The core hands over a validated config; parsing again is cheap and applies defaults when
-    // the adapter is constructed directly (tests, integrators' harnesses).
-    const parsed = cmepConfigSchema.safeParse(config ?? {});
-    if (!parsed.success) {
-      throw new HybridError('invalid-config', `cmep-files config is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-    }
-    this.#config = Object.freeze(parsed.data);
+    this.#config = parseAdapterConfig('cmep-files', cmepConfigSchema, config);
   }
 
-  protected async onStart(): Promise<void> {
-    // Nothing to acquire: each validation opens and closes its own stream.
-  }
-
-  protected async onStop(): Promise<void> {
-    // In-flight validations watch the context's abort signal and end on their own.
-  }
-
-  /** Stream the file and report every problem with its line, or what it contains. */
-  async validate(file: FileCandidate): Promise<FileValidation> {
-    this.assertRunning();
-    try {
-      return await validateCmep(file.open(), this.#config, this.context.signal);
-    } catch (error) {
-      if (isHybridError(error)) throw error;
-      throw new HybridError('internal', `could not read ${file.name}`, { cause: error, retryable: true });
-    }
+  protected validateStream(stream: Readable, signal: AbortSignal): Promise<FileValidation> {
+    return validateCmep(stream, this.#config, signal);
   }
 }

@@ -1,6 +1,7 @@
 import {
   AdapterBase,
   AdapterTokens,
+  parseAdapterConfig,
   HybridError,
   inject,
   injectable,
@@ -34,13 +35,7 @@ export class InteractiveReadsAdapter extends AdapterBase implements RequestRespo
 
   constructor(@inject(AdapterTokens.Config) config: InteractiveReadsConfigInput, @inject(AdapterTokens.Logger) log: AdapterLogger) {
     super();
-    // The core hands over a validated config; parsing again applies defaults when the adapter is
-    // constructed directly (tests, integrators' harnesses).
-    const parsed = interactiveReadsConfigSchema.safeParse(config ?? {});
-    if (!parsed.success) {
-      throw new HybridError('invalid-config', `owoc-interactive-reads config is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-    }
-    this.#config = Object.freeze(parsed.data);
+    this.#config = parseAdapterConfig('owoc-interactive-reads', interactiveReadsConfigSchema, config);
     this.#units = effectiveUnits(this.#config.readingTypeUnits);
     this.#log = log;
   }

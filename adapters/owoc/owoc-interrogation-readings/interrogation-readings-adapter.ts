@@ -1,6 +1,7 @@
 import {
   AdapterBase,
   AdapterTokens,
+  parseAdapterConfig,
   HybridError,
   inject,
   injectable,
@@ -43,13 +44,7 @@ export class InterrogationReadingsAdapter extends AdapterBase<FeedContext> imple
 
   constructor(@inject(AdapterTokens.Config) config: InterrogationReadingsConfigInput, @inject(AdapterTokens.Logger) log: AdapterLogger) {
     super();
-    // The core hands over a validated config; parsing again applies defaults when the adapter is
-    // constructed directly (tests, integrators' harnesses).
-    const parsed = interrogationReadingsConfigSchema.safeParse(config ?? {});
-    if (!parsed.success) {
-      throw new HybridError('invalid-config', `owoc-interrogation-readings config is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-    }
-    this.#config = Object.freeze(parsed.data);
+    this.#config = parseAdapterConfig('owoc-interrogation-readings', interrogationReadingsConfigSchema, config);
     this.#units = effectiveUnits(this.#config.readingTypeUnits);
     this.#log = log;
   }

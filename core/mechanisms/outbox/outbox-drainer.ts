@@ -1,7 +1,7 @@
 import type { Envelope } from '../../../contracts/envelope.js';
 import { HybridError, isHybridError, toHybridError } from '../../sdk/index.js';
 import type { Outbox, OutboxItem } from '../../store/index.js';
-import { Backoff, type BackoffOptions } from '../../transport/backoff.js';
+import { Backoff, type BackoffOptions } from '../../retry/backoff.js';
 import type { ClaimCheckStore } from '../../transport/claim-check-store.js';
 
 /** What the drainer needs of a transport: the ServiceBusChannel satisfies it. */

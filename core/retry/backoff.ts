@@ -30,14 +30,19 @@ export class Backoff {
   /** Record a failure and return how long to wait before the next attempt. */
   failed(): number {
     this.#failures += 1;
-    const ceiling = Math.min(this.#max, this.#initial * this.#factor ** (this.#failures - 1));
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    return backoffDelay(this.#failures, { initialDelayInMs: this.#initial, maxDelayInMs: this.#max, factor: this.#factor });
   }
 
   /** Record a success: the next failure starts from the initial delay again. */
   succeeded(): void {
     this.#failures = 0;
   }
+}
+
+/** Delay before attempt number `attempt` (1-based): growing from the initial delay, capped, with jitter in [50%, 100%]. */
+export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {
+  const ceiling = Math.min(options.maxDelayInMs ?? 30_000, (options.initialDelayInMs ?? 200) * (options.factor ?? 2) ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
 /** Sleep that ends early (rejecting with the signal's reason) when the signal aborts. */
