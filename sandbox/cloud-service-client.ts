@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { AzureSASCredential } from '@azure/core-auth';
 import { ServiceBusClient, type ServiceBusReceiver } from '@azure/service-bus';
+import { ContainerClient } from '@azure/storage-blob';
 import WebSocket from 'ws';
 import { sasGrantSchema, type SasGrant } from '../contracts/auth.js';
 import { entityNames } from '../contracts/entities.js';
 import type { Envelope } from '../contracts/envelope.js';
-import { envelopePropertiesSchema } from '../contracts/envelope.js';
+import { claimCheckBodySchema, envelopePropertiesSchema } from '../contracts/envelope.js';
 import type { SandboxEndpoints } from './stack.js';
 
 /** A gateway answer: status and parsed JSON body. */
@@ -104,11 +105,18 @@ export class CloudServiceClient {
       webSocketOptions: { webSocket: WebSocket as never, webSocketConstructorOptions: { ca } },
     });
     const receiver: ServiceBusReceiver = client.createReceiver(this.deliveryEntity);
+    // Bodies too large for a message arrive as claim checks: read them with the container SAS.
+    const container = new ContainerClient(`${grant.blob.containerUrl}?${grant.blob.sasToken}`);
     const subscription = receiver.subscribe(
       {
         processMessage: async (message) => {
           const properties = envelopePropertiesSchema.parse(message.applicationProperties ?? {});
-          await onEnvelope({ messageId: String(message.messageId), ...(message.correlationId ? { correlationId: String(message.correlationId) } : {}), properties, body: message.body });
+          let body: unknown = message.body;
+          if (properties.claimCheck) {
+            const reference = claimCheckBodySchema.parse(body);
+            body = JSON.parse((await container.getBlockBlobClient(reference.blobName).downloadToBuffer()).toString('utf8'));
+          }
+          await onEnvelope({ messageId: String(message.messageId), ...(message.correlationId ? { correlationId: String(message.correlationId) } : {}), properties, body });
         },
         processError: async () => undefined,
       },

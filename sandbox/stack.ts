@@ -13,7 +13,7 @@ import { startAzurite, type AzuriteBlob } from './blob/index.js';
 import { startOhsProcess, type OhsProcess } from './ohs-process.js';
 import { startServiceBusEmulator, type ServiceBusEmulator } from './servicebus/index.js';
 import { createSelfSignedCertificate } from './servicebus/self-signed-certificate.js';
-import { startOwocDataPusher, startOwocDataService, type OwocDataPusher, type OwocDataService } from './simulators/owoc/index.js';
+import { startOwocDataPusher, startOwocDataService, type OwocDataPusher, type OwocDataService, type PushCredentials } from './simulators/owoc/index.js';
 
 /** What `npm start` writes to `.sandbox/endpoints.json`: everything a cloud-service developer needs. */
 export interface SandboxEndpoints {
@@ -37,6 +37,8 @@ export interface SandboxStackOptions {
   pushBatchesPerSecond?: number;
   /** Simulated head-end latency for interactive reads. */
   headEndLatencyInMs?: number;
+  /** Fraction of meters whose interactive read fails (deterministic per meter, see `simulatedReadFails`). Default 0.1. */
+  headEndFailureRate?: number;
   /** Called once per step, for progress output. */
   progress?: (step: string) => void;
   /** File stability window of the OHS watcher; smaller in tests. */
@@ -54,6 +56,8 @@ export interface SandboxStack {
   cloud: RunningCloud;
   dataService: OwocDataService;
   pusher: OwocDataPusher | undefined;
+  /** The WS-Security UsernameToken the OHS requires on DataArrived pushes (generated for this run), for tests that push themselves. */
+  pushCredentials: PushCredentials;
   ohs(): OhsProcess;
   /** Start the OHS process again after `ohs().kill()` or `stop()` (same store, same folders). */
   restartOhs(): Promise<OhsProcess>;
@@ -142,7 +146,7 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
     const pushPassword = secret();
     registerSecret(headEndPassword);
     registerSecret(pushPassword);
-    const dataService = await startOwocDataService({ port: 0, latencyInMs: options.headEndLatencyInMs ?? 300, failureRate: 0.1, credentials: { username: 'ohs', password: headEndPassword } });
+    const dataService = await startOwocDataService({ port: 0, latencyInMs: options.headEndLatencyInMs ?? 300, failureRate: options.headEndFailureRate ?? 0.1, credentials: { username: 'ohs', password: headEndPassword } });
     closers.push(() => dataService.close());
 
     progress('OHS (its own process)');
@@ -232,6 +236,7 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
       cloud,
       dataService,
       pusher,
+      pushCredentials: { username: 'owoc-head-end', password: pushPassword },
       ohs: () => ohs,
       restartOhs: async () => {
         await ohs.stop();

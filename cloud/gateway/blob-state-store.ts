@@ -12,6 +12,8 @@ export interface RequestRecord {
   adapterId: string;
   operation: string;
   idempotencyKey: string;
+  /** SHA-256 of the request payload, so a reused idempotency key with another request is refused. */
+  payloadSha256?: string;
   deadline: string;
   createdAt: string;
   status: 'pending' | 'completed' | 'failed' | 'timed-out';

@@ -91,9 +91,13 @@ describe('gateway routes (recording bus, Azurite state)', () => {
     expect(body).toMatchObject({ requestId: accepted.requestId, idempotencyKey: 'k-1', replyTo: entityNames.responses('contoso'), deadline: accepted.deadline, payload: { meterId: 'M1' } });
 
     // The same idempotency key is not relayed twice.
-    const repeat = await h.api('POST', `${base}/requests`, token, { adapterId: 'owoc-cm', operation: 'interactive-read', idempotencyKey: 'k-1' });
+    const repeat = await h.api('POST', `${base}/requests`, token, { adapterId: 'owoc-cm', operation: 'interactive-read', payload: { meterId: 'M1' }, idempotencyKey: 'k-1' });
     expect(repeat.status).toBe(202);
     expect(((await repeat.json()) as { requestId: string }).requestId).toBe(accepted.requestId);
+    // ...and the same key for a different request is refused rather than silently answered with the first.
+    const misuse = await h.api('POST', `${base}/requests`, token, { adapterId: 'owoc-cm', operation: 'interactive-read', payload: { meterId: 'M2' }, idempotencyKey: 'k-1' });
+    expect(misuse.status).toBe(409);
+    expect(((await misuse.json()) as { error: { code: string; field: string } }).error).toMatchObject({ code: 'conflict', field: 'idempotencyKey' });
     expect(bus.sent).toHaveLength(1);
 
     expect(((await (await h.api('GET', `${base}/requests/${accepted.requestId}`, token)).json()) as { status: string }).status).toBe('pending');
@@ -130,7 +134,7 @@ describe('gateway routes (recording bus, Azurite state)', () => {
 
     const late = await post(1_000);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect(await (await h.api('GET', `${base}/requests/${late}`, token)).json()).toMatchObject({ status: 'timed-out', error: { code: 'Timeout' } });
+    expect(await (await h.api('GET', `${base}/requests/${late}`, token)).json()).toMatchObject({ status: 'timed-out', error: { code: 'timeout' } });
   });
 
   it('stores a file in the tenant container and relays file.download', async () => {

@@ -15,7 +15,7 @@ export const manifest = defineAdapter({
   files: {
     folder: 'cmep',
     patterns: ['*.cmep', '*.csv', '*.txt', '*.dat'],
-    direction: 'upload',
+    direction: 'both',
     description: 'CMEP record files (MEPMD01, MEPMD02, MEPEC01 and pass-through record types), ASCII lines ending CR LF (LF tolerated).',
   },
   configSchema: cmepConfigSchema,

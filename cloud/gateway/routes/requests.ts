@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -64,9 +64,14 @@ export function registerRequestRoutes(api: FastifyInstance, deps: GatewayDeps): 
 
     const requestId = randomUUID();
     const idempotencyKey = input.idempotencyKey ?? headerKey ?? requestId;
+    const payloadSha256 = createHash('sha256').update(JSON.stringify(input.payload ?? null)).digest('hex');
     const owner = await deps.store.claimIdempotencyKey(tenant, subscriberId, idempotencyKey, requestId);
     if (owner !== requestId) {
       const earlier = await deps.store.getRequest(tenant, owner);
+      // The same key for a different request is a client bug: answering the first request would hide it.
+      if (earlier && (earlier.adapterId !== input.adapterId || earlier.operation !== input.operation || (earlier.payloadSha256 !== undefined && earlier.payloadSha256 !== payloadSha256))) {
+        throw new GatewayError('conflict', `idempotency key "${idempotencyKey}" was already used for a different request (${earlier.requestId})`, 'idempotencyKey');
+      }
       return reply.code(202).header('location', `${request.url.replace(/\/$/, '')}/${owner}`).send(earlier ? view(earlier) : { requestId: owner, status: 'pending' });
     }
 
@@ -78,6 +83,7 @@ export function registerRequestRoutes(api: FastifyInstance, deps: GatewayDeps): 
       adapterId: input.adapterId,
       operation: input.operation,
       idempotencyKey,
+      payloadSha256,
       deadline: new Date(now + timeoutInMs).toISOString(),
       createdAt: new Date(now).toISOString(),
       status: 'pending',
@@ -117,7 +123,8 @@ export function registerRequestRoutes(api: FastifyInstance, deps: GatewayDeps): 
     const waitUntil = Date.now() + waitInMs;
 
     while (record.status === 'pending') {
-      const remaining = Math.max(0, waitUntil - Date.now());
+      // Never wait past the deadline plus grace: by then the answer is "timed-out", not "pending".
+      const remaining = Math.max(0, Math.min(waitUntil, Date.parse(record.deadline) + limits.responseGraceInMs + 1) - Date.now());
       let outcome;
       try {
         outcome = await deps.bus.receiveFromSession(entityNames.responses(tenant), id, remaining, (message) => settleResponse(deps, tenant, record!, message));
@@ -127,7 +134,7 @@ export function registerRequestRoutes(api: FastifyInstance, deps: GatewayDeps): 
       record = (await deps.store.getRequest(tenant, id)) ?? record;
       if (record.status !== 'pending') break;
       if (outcome === 'empty' && Date.now() > Date.parse(record.deadline) + limits.responseGraceInMs) {
-        record = { ...record, status: 'timed-out', error: { code: 'Timeout', message: 'no response before the deadline', retryable: true }, completedAt: new Date().toISOString() };
+        record = { ...record, status: 'timed-out', error: { code: 'timeout', message: 'no response from the OHS before the deadline', retryable: true }, completedAt: new Date().toISOString() };
         await deps.store.putRequest(tenant, record);
         break;
       }

@@ -34,6 +34,24 @@ export interface FileUploaderOptions {
   logger?: Logger;
 }
 
+// Notifications must stay far below a message's size limit whatever a file holds (a CMEP file may name
+// millions of meters): long lists are cut, and their full length is kept beside them.
+const MAX_LISTED = 1000;
+
+/** Cut every list in adapter metadata to MAX_LISTED items, recording `<key>Total` for those cut. */
+export function boundedMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(metadata)) {
+    if (Array.isArray(value) && value.length > MAX_LISTED) {
+      out[key] = value.slice(0, MAX_LISTED);
+      out[`${key}Total`] = value.length;
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
 /** What became of one file. */
 export type FileOutcome = 'uploaded' | 'quarantined' | 'skipped' | 'ignored';
 
@@ -75,7 +93,7 @@ export class FileUploader {
         await this.#quarantine(path, entry, validation.reasons.map((r) => `${r.line !== undefined ? `line ${r.line}: ` : ''}${r.element ? `${r.element}: ` : ''}${r.message}`));
         return 'quarantined';
       }
-      entry.detail = JSON.stringify({ recordCount: validation.recordCount, timeRange: validation.timeRange, identifiers: validation.identifiers.slice(0, 1000), metadata: validation.metadata });
+      entry.detail = JSON.stringify({ recordCount: validation.recordCount, timeRange: validation.timeRange, identifiers: validation.identifiers.slice(0, MAX_LISTED), metadata: boundedMetadata(validation.metadata) });
       entry.blobName = `files/${o.manifest.id}/${new Date().toISOString().slice(0, 10)}/${fileId}/${name}`;
       o.db.transaction(() => {
         o.ledger.record({ ...entry, state: 'detected' });
