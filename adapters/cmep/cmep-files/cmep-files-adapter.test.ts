@@ -29,7 +29,7 @@ describe('CmepFilesAdapter', () => {
       id: 'cmep-files',
       dataSource: 'Metering Exchange Protocol (CMEP) Files',
       method: 'file-transfer',
-      files: { folder: 'cmep', patterns: ['*.cmep', '*.csv', '*.txt', '*.dat'], direction: 'upload' },
+      files: { folder: 'cmep', patterns: ['*.cmep', '*.csv', '*.txt', '*.dat'], direction: 'both' },
     });
     const child = container.createChildContainer();
     child.register(AdapterTokens.Config, { useValue: { separator: '~' } });
