@@ -10,6 +10,11 @@ export interface OhsProcessOptions {
   env: Record<string, string>;
   /** Where the OHS's JSON log lines go. */
   logFile: string;
+  /**
+   * `source` (default) runs bin/ohs.js, which compiles the TypeScript on the fly with tsx, so tests always
+   * run the current sources; `dist` runs the build from `npm run build` (about 50 MB less memory).
+   */
+  entry?: 'source' | 'dist';
   startTimeoutInMs?: number;
 }
 
@@ -23,11 +28,14 @@ export interface OhsProcess {
   kill(): Promise<void>;
 }
 
-const binary = fileURLToPath(new URL('../bin/ohs.js', import.meta.url));
+const entries = {
+  source: fileURLToPath(new URL('../bin/ohs.js', import.meta.url)),
+  dist: fileURLToPath(new URL('../dist/ohs/main-cli.js', import.meta.url)),
+};
 
 /** Start `ohs run` as a child process; resolves once it reports its management URL. */
 export async function startOhsProcess(options: OhsProcessOptions): Promise<OhsProcess> {
-  const child = spawn(process.execPath, [binary, 'run', ...options.args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entries[options.entry ?? 'source'], 'run', ...options.args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(options.logFile, { flags: 'a' });
   child.stderr.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -43,6 +43,8 @@ export interface SandboxStackOptions {
   progress?: (step: string) => void;
   /** File stability window of the OHS watcher; smaller in tests. */
   fileStableForInMs?: number;
+  /** Run the OHS from its sources (tsx; default) or from the `npm run build` output. */
+  ohsEntry?: 'source' | 'dist';
   /** SAS rotation period of the OHS; about 30 minutes by default. */
   sasRotateEveryInMs?: number;
   logger?: Logger;
@@ -196,7 +198,7 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
       OWOC_DATA_SERVICE_PASSWORD: headEndPassword,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     };
-    let ohs = await startOhsProcess({ args: ohsArgs, env: ohsEnv, logFile });
+    let ohs = await startOhsProcess({ args: ohsArgs, env: ohsEnv, logFile, entry: options.ohsEntry });
     closers.push(() => ohs.stop());
 
     const feedEndpoint = subscriberUrl(interrogationReadingsConfigSchema.parse({ host: '127.0.0.1', port: feedPort }));
@@ -240,7 +242,7 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
       ohs: () => ohs,
       restartOhs: async () => {
         await ohs.stop();
-        ohs = await startOhsProcess({ args: ohsArgs, env: ohsEnv, logFile });
+        ohs = await startOhsProcess({ args: ohsArgs, env: ohsEnv, logFile, entry: options.ohsEntry });
         endpoints.ohs.managementUrl = ohs.managementUrl;
         return ohs;
       },

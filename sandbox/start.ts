@@ -12,6 +12,8 @@ console.log('Hybrid Connector sandbox: starting…');
 const stack = await startSandboxStack({
   dir,
   progress: (name) => console.log(`  [${++step}/${steps.length}] ${name}`),
+  // `npm start` builds first; the OHS then runs compiled, as it would be deployed.
+  ohsEntry: 'dist',
   logger: createLogger({ name: 'sandbox', level: (process.env.LOG_LEVEL as 'warn' | undefined) ?? 'warn' }),
 }).catch((error: unknown) => {
   console.error(`\nThe sandbox could not start: ${(error as Error).message}`);

@@ -42,8 +42,8 @@ export const weatherCsvConfigSchema = z.object({
     .number()
     .int()
     .min(0)
-    .default(5_000_000)
-    .describe('Duplicate and gap detection remember each (series, timestamp) of a file; past this many values they stop (metadata duplicateCheck becomes "partial") so memory stays bounded on very large files.'),
+    .default(1_000_000)
+    .describe('Duplicate and gap detection remember each (series, timestamp) of a file; past this many values they stop (metadata duplicateCheck becomes "partial") so memory stays bounded on very large files (about 100 MB at the default; each tracked value costs ~100 bytes).'),
 });
 
 /** Validated weather-csv configuration, defaults applied. */

@@ -1,7 +1,7 @@
 import type { Envelope } from '../../../contracts/envelope.js';
 import { HybridError, isHybridError, toHybridError } from '../../sdk/index.js';
 import type { Outbox, OutboxItem } from '../../store/index.js';
-import { Backoff, type BackoffOptions } from '../../retry/backoff.js';
+import { Backoff, sleep, type BackoffOptions } from '../../retry/backoff.js';
 import type { ClaimCheckStore } from '../../transport/claim-check-store.js';
 
 /** What the drainer needs of a transport: the ServiceBusChannel satisfies it. */
@@ -22,6 +22,11 @@ export interface OutboxDrainerOptions {
   /** Idle poll interval, in case a wake-up was missed. Default 1 s. */
   idleIntervalInMs?: number;
   backoff?: BackoffOptions;
+  /**
+   * When a pass finds only a few rows (under a tenth of `batchSize`), wait this long for more before
+   * sending, so a steady trickle of small publishes goes out in fewer, fuller batches. Default 5 ms.
+   */
+  lingerInMs?: number;
   /** Background errors; the loop never throws. */
   onError: (error: HybridError) => void;
 }
@@ -91,7 +96,13 @@ export class OutboxDrainer {
       this.#pendingWake = false;
       let delay: number;
       try {
-        const items = this.#o.outbox.due(this.#o.tenantId, this.#o.batchSize ?? 500);
+        const batchSize = this.#o.batchSize ?? 500;
+        const linger = this.#o.lingerInMs ?? 5;
+        let items = this.#o.outbox.due(this.#o.tenantId, batchSize);
+        if (items.length > 0 && items.length < batchSize / 10 && linger > 0) {
+          await sleep(linger);
+          items = this.#o.outbox.due(this.#o.tenantId, batchSize);
+        }
         delay = items.length === 0 ? idle : ((await this.#deliver(items)) ?? 0);
       } catch (error) {
         this.#o.onError(toHybridError(error));
