@@ -25,6 +25,15 @@ describe('SubscriptionStore', () => {
     expect(store.remove('acme', 's1')).toBe(false);
     expect(store.list('other')).toHaveLength(1);
   });
+
+  it('keeps one subscription per subscriber and feed: a newer id replaces the older', () => {
+    const store = new SubscriptionStore(openStore(':memory:'));
+    const sub = { subscriptionId: 's1', subscriberId: 'analytics', adapterId: 'owoc', feed: 'readings', deliveryEntity: 'q1', createdAt: '2024-01-01T00:00:00Z' };
+    store.upsert('acme', sub);
+    store.upsert('acme', { ...sub, subscriptionId: 's2' });
+    store.upsert('acme', { ...sub, subscriptionId: 's3', subscriberId: 'billing' });
+    expect(store.forFeed('acme', 'owoc', 'readings').map((s) => s.subscriptionId).sort()).toEqual(['s2', 's3']);
+  });
 });
 
 describe('Outbox', () => {

@@ -12,8 +12,21 @@ export class SubscriptionStore {
     this.#db = db;
   }
 
-  /** Insert or replace a subscription; replaying the same upsert is harmless. */
+  /**
+   * Insert or replace a subscription; replaying the same upsert is harmless. A subscriber has at most one
+   * subscription per feed: a newer id for the same (subscriber, adapter, feed) replaces the older one, so a
+   * cloud side that lost its own records cannot make the OHS deliver every record twice.
+   */
   upsert(tenantId: string, subscription: StoredSubscription): void {
+    this.#db.transaction(() => {
+      this.#db
+        .prepare('DELETE FROM subscriptions WHERE tenant_id = ? AND subscriber_id = ? AND adapter_id = ? AND feed = ? AND subscription_id <> ?')
+        .run(tenantId, subscription.subscriberId, subscription.adapterId, subscription.feed, subscription.subscriptionId);
+      this.#insert(tenantId, subscription);
+    })();
+  }
+
+  #insert(tenantId: string, subscription: StoredSubscription): void {
     this.#db
       .prepare(
         `INSERT INTO subscriptions (tenant_id, subscription_id, subscriber_id, adapter_id, feed, delivery_entity, created_at)
