@@ -1,11 +1,10 @@
 import { ServiceBusClient, type ServiceBusMessage, type ServiceBusReceivedMessage, type ServiceBusSender } from '@azure/service-bus';
 import { availableParallelism } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { envelopeProperties, type Envelope } from '../contracts/envelope.js';
 import { ServiceBusChannel } from '../core/transport/index.js';
 import { startServiceBusEmulator, type ServiceBusEmulator } from '../sandbox/servicebus/index.js';
 import type { BenchResult } from './report.js';
+import { collectGarbage, fmt, median, timed, withTimeout } from './bench-support.js';
 
 const SECTION = 'transport';
 const MESSAGES = 20_000;
@@ -88,7 +87,7 @@ export async function transportBench(): Promise<BenchResult[]> {
 async function runOnce(emulator: ServiceBusEmulator, arm: Arm, prefix: string, count: number): Promise<{ send: number; receive: number }> {
   const send = arm.prepare(prefix, count);
   collectGarbage();
-  const sendMs = await timed(() => withTimeout(send(), `${arm.label} send`));
+  const sendMs = await timed(() => withTimeoutPhase(send(), `${arm.label} send`));
   const held = queueCount(emulator, arm.queue);
   if (held !== count) throw new Error(`${arm.label}: expected ${count} messages in ${arm.queue} after sending, found ${held}`);
   collectGarbage();
@@ -97,9 +96,9 @@ async function runOnce(emulator: ServiceBusEmulator, arm: Arm, prefix: string, c
   try {
     receiveMs = await timed(async () => {
       drain = await arm.drain(count);
-      await withTimeout(drain.handled, `${arm.label} receive`);
+      await withTimeoutPhase(drain.handled, `${arm.label} receive`);
       // Handlers have run; the last completions may still be in flight. Both arms stop the clock at the same broker fact.
-      await withTimeout(waitUntilEmpty(emulator, arm.queue), `${arm.label} settle`);
+      await withTimeoutPhase(waitUntilEmpty(emulator, arm.queue), `${arm.label} settle`);
     });
   } finally {
     // Closing links is not part of the throughput, and would weigh on the arm whose close is slower.
@@ -211,43 +210,7 @@ async function waitUntilEmpty(emulator: ServiceBusEmulator, queue: string): Prom
   while (queueCount(emulator, queue) > 0) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
-async function timed(work: () => Promise<void>): Promise<number> {
-  const start = performance.now();
-  await work();
-  return performance.now() - start;
-}
-
-async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${PHASE_TIMEOUT_IN_MS} ms`)), PHASE_TIMEOUT_IN_MS);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * Start each timed phase with a clean heap, so one arm does not pay for the other's garbage.
- * `npm run bench` runs without --expose-gc; the flag can be turned on at run time and the function read from a fresh context.
- */
-function collectGarbage(): void {
-  if (gc === undefined) {
-    setFlagsFromString('--expose-gc');
-    gc = runInNewContext('gc') as () => void;
-  }
-  gc();
-}
-let gc: (() => void) | undefined;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function fmt(values: readonly number[]): string {
-  return values.map((v) => v.toFixed(0)).join(', ');
+/** A phase of this section, bounded by the section's phase timeout. */
+function withTimeoutPhase<T>(work: Promise<T>, what: string): Promise<T> {
+  return withTimeout(work, what, PHASE_TIMEOUT_IN_MS);
 }
