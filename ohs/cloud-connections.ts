@@ -1,4 +1,5 @@
-import { ClientCredentialsTokenProvider, SasManager } from '../core/auth/index.js';
+import { ClientCredentialsTokenProvider, SasManager, toHybridAuthError } from '../core/auth/index.js';
+import { HybridError } from '../core/sdk/index.js';
 import type { Logger } from '../core/log/index.js';
 import type { TenantConnections } from '../core/runtime/index.js';
 import { ServiceBusChannel, type ServiceBusChannelOptions } from '../core/transport/index.js';
@@ -42,7 +43,14 @@ export function cloudConnections(settings: CloudConnectionSettings): (tenantId: 
       logger: log,
       onError: (error) => log.warn({ code: error.code, err: error.message }, 'SAS rotation failed; the current grant stays in use'),
     });
-    await sas.start();
+    try {
+      await sas.start();
+    } catch (error) {
+      sas.close();
+      // Leaves core/auth as the project's error type, so `ohs run` prints one clear line (bad secret, no access…).
+      const failure = toHybridAuthError(error);
+      throw new HybridError(failure.code, `tenant ${tenantId}: cannot get Service Bus and Blob access from ${settings.gatewayUrl}: ${failure.message}`, { cause: failure, retryable: failure.retryable });
+    }
     const channel = new ServiceBusChannel({ ...settings.serviceBus, credentials: { kind: 'sas-provider', provider: sas.serviceBusTokenProvider }, logger: log });
     return { channel, container: sas.containerClient(), close: async () => sas.close() };
   };

@@ -1,3 +1,4 @@
+import { HybridError, toHybridError, type ErrorCode } from '../sdk/errors.js';
 /**
  * Error codes of the OHS's credential lifecycle, a closed union:
  * - `InvalidCredentials`: the identity service refused the client id/secret (invalid_client); fix the configuration.
@@ -29,4 +30,24 @@ export class AuthError extends Error {
 /** Name-based guard (works across module copies). */
 export function isAuthError(err: unknown): err is AuthError {
   return err instanceof Error && err.name === 'AuthError' && typeof (err as AuthError).code === 'string';
+}
+
+const HYBRID_CODE: Record<AuthErrorCode, ErrorCode> = {
+  InvalidCredentials: 'unauthorized',
+  ScopeRefused: 'forbidden',
+  Forbidden: 'forbidden',
+  EntityNotGranted: 'forbidden',
+  RequestRefused: 'invalid-config',
+  ServiceUnavailable: 'transport',
+  InvalidResponse: 'transport',
+  Closed: 'transport',
+};
+
+/**
+ * The project-wide error for an auth failure, for callers outside core/auth: the auth code stays in
+ * `details.authCode`, the message (never holding a secret) is kept.
+ */
+export function toHybridAuthError(error: unknown): HybridError {
+  if (!isAuthError(error)) return toHybridError(error, 'transport');
+  return new HybridError(HYBRID_CODE[error.code], error.message, { retryable: error.retryable, cause: error, details: { authCode: error.code } });
 }

@@ -1,5 +1,5 @@
 /** The OHS's credentials: OAuth client-credentials access tokens and rotating Service Bus / Blob SAS. */
-export { AuthError, isAuthError, authErrorCodes, type AuthErrorCode } from './auth-error.js';
+export { AuthError, isAuthError, authErrorCodes, toHybridAuthError, type AuthErrorCode } from './auth-error.js';
 export {
   ClientCredentialsTokenProvider,
   type AccessToken,

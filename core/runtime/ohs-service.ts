@@ -44,13 +44,19 @@ export class OhsService {
     const o = this.#o;
     this.#db = openStore(join(o.dataDir, 'ohs.db'));
     const root = createRootContainer(o.registry, o.logger);
-    for (const tenant of o.plugins.tenants) {
-      const connections = await o.connect(tenant.tenantId);
-      this.#connections.push(connections);
-      const { channel, container } = connections;
-      const runtime = new TenantRuntime({ root, tenant, db: this.#db, fileRoot: o.fileRoot, channel, container, logger: o.logger, fileWatch: o.fileWatch, afterUpload: o.afterUpload });
-      this.#tenants.set(tenant.tenantId, runtime);
-      await runtime.start();
+    try {
+      for (const tenant of o.plugins.tenants) {
+        const connections = await o.connect(tenant.tenantId);
+        this.#connections.push(connections);
+        const { channel, container } = connections;
+        const runtime = new TenantRuntime({ root, tenant, db: this.#db, fileRoot: o.fileRoot, channel, container, logger: o.logger, fileWatch: o.fileWatch, afterUpload: o.afterUpload });
+        this.#tenants.set(tenant.tenantId, runtime);
+        await runtime.start();
+      }
+    } catch (error) {
+      // Half a service is worse than none: release what started, then report why.
+      await this.stop().catch(() => undefined);
+      throw error;
     }
     o.logger.info({ tenants: [...this.#tenants.keys()] }, 'OHS started');
   }
