@@ -23,8 +23,9 @@ export interface OutboxDrainerOptions {
   idleIntervalInMs?: number;
   backoff?: BackoffOptions;
   /**
-   * When a pass finds only a few rows (under a tenth of `batchSize`), wait this long for more before
-   * sending, so a steady trickle of small publishes goes out in fewer, fuller batches. Default 5 ms.
+   * While messages keep coming, a pass that finds only a few rows (under a tenth of `batchSize`) waits
+   * this long for more before sending, so a steady trickle of small publishes goes out in fewer, fuller
+   * batches. The first message after a quiet spell is never delayed. Default 5 ms.
    */
   lingerInMs?: number;
   /** Background errors; the loop never throws. */
@@ -92,6 +93,7 @@ export class OutboxDrainer {
 
   async #loop(): Promise<void> {
     const idle = this.#o.idleIntervalInMs ?? 1_000;
+    let streaming = false;
     while (!this.#stopping) {
       this.#pendingWake = false;
       let delay: number;
@@ -99,10 +101,13 @@ export class OutboxDrainer {
         const batchSize = this.#o.batchSize ?? 500;
         const linger = this.#o.lingerInMs ?? 5;
         let items = this.#o.outbox.due(this.#o.tenantId, batchSize);
-        if (items.length > 0 && items.length < batchSize / 10 && linger > 0) {
+        // Only inside a stream (the previous pass sent something): the first message after a quiet
+        // spell, such as a request's response, goes out at once.
+        if (streaming && items.length > 0 && items.length < batchSize / 10 && linger > 0) {
           await sleep(linger);
           items = this.#o.outbox.due(this.#o.tenantId, batchSize);
         }
+        streaming = items.length > 0;
         delay = items.length === 0 ? idle : ((await this.#deliver(items)) ?? 0);
       } catch (error) {
         this.#o.onError(toHybridError(error));
