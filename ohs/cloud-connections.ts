@@ -52,6 +52,17 @@ export function cloudConnections(settings: CloudConnectionSettings): (tenantId: 
       throw new HybridError(failure.code, `tenant ${tenantId}: cannot get Service Bus and Blob access from ${settings.gatewayUrl}: ${failure.message}`, { cause: failure, retryable: failure.retryable });
     }
     const channel = new ServiceBusChannel({ ...settings.serviceBus, credentials: { kind: 'sas-provider', provider: sas.serviceBusTokenProvider }, logger: log });
-    return { channel, container: sas.containerClient(), close: async () => sas.close() };
+    return {
+      channel,
+      container: sas.containerClient(),
+      close: async () => sas.close(),
+      ensureDeliveryAccess: async (entity) => {
+        // A new subscriber's entity is in the grant only after a refresh; without it sends would fail
+        // until the next rotation. A failure is retryable: the upsert is redelivered.
+        await sas.ensureServiceBusCredential(entity).catch((error: unknown) => {
+          throw new HybridError('transport', `no send access to ${entity} yet: ${toHybridAuthError(error).message}`, { retryable: true });
+        });
+      },
+    };
   };
 }

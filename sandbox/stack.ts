@@ -94,6 +94,7 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
     // Broker and Azurite keep everything in memory, so the OHS's store and folders start empty too:
     // state left from an earlier run would point at subscriptions and blobs that no longer exist.
     await rm(join(dir, 'ohs'), { recursive: true, force: true });
+    await rm(join(dir, 'ohs.log'), { force: true });
     await mkdir(join(dir, 'tls'), { recursive: true });
     const keys = {
       root: { keyName: 'RootManageSharedAccessKey', primaryKey: secret(), rights: ['Manage', 'Send', 'Listen'] as Array<'Manage' | 'Send' | 'Listen'> },

@@ -11,6 +11,8 @@ export interface TenantConnections {
   container: ContainerClient;
   /** Release credentials machinery (token refresh, SAS rotation) after the tenant stopped. */
   close?: () => Promise<void>;
+  /** Obtain send access to a new subscriber's delivery entity (SAS deployments). */
+  ensureDeliveryAccess?: (entity: string) => Promise<void>;
 }
 
 /** Options of {@link OhsService}. */
@@ -48,8 +50,8 @@ export class OhsService {
       for (const tenant of o.plugins.tenants) {
         const connections = await o.connect(tenant.tenantId);
         this.#connections.push(connections);
-        const { channel, container } = connections;
-        const runtime = new TenantRuntime({ root, tenant, db: this.#db, fileRoot: o.fileRoot, channel, container, logger: o.logger, fileWatch: o.fileWatch, afterUpload: o.afterUpload });
+        const { channel, container, ensureDeliveryAccess } = connections;
+        const runtime = new TenantRuntime({ root, tenant, db: this.#db, fileRoot: o.fileRoot, channel, container, ensureDeliveryAccess, logger: o.logger, fileWatch: o.fileWatch, afterUpload: o.afterUpload });
         this.#tenants.set(tenant.tenantId, runtime);
         await runtime.start();
       }

@@ -37,6 +37,8 @@ export interface TenantRuntimeOptions {
   fileWatch?: { stableForInMs?: number; usePolling?: boolean; retryEveryInMs?: number };
   afterUpload?: 'archive' | 'delete';
   maxConcurrentRequestsPerAdapter?: number;
+  /** See InboundRouterOptions.ensureDeliveryAccess. */
+  ensureDeliveryAccess?: (entity: string) => Promise<void>;
 }
 
 /** Lifecycle state of one adapter inside a running tenant. */
@@ -138,6 +140,7 @@ export class TenantRuntime {
       downloads,
       claimChecks,
       logger: log,
+      ensureDeliveryAccess: o.ensureDeliveryAccess,
       offersFeed: (adapterId, feed) => {
         const manifest = scope.adapters.get(adapterId)?.manifest;
         if (manifest?.method === 'data-feed') return manifest.feeds.some((f) => f.name === feed);

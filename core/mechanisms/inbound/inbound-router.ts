@@ -23,6 +23,11 @@ export interface InboundRouterOptions {
   claimChecks?: ClaimCheckStore;
   /** Whether an enabled adapter of the tenant offers this feed (file adapters offer "files"). */
   offersFeed: (adapterId: string, feed: string) => boolean;
+  /**
+   * Make sure the OHS may send to a new subscriber's delivery entity (with SAS, a grant refresh) before
+   * the subscription is stored; a failure leaves the message to be retried.
+   */
+  ensureDeliveryAccess?: (entity: string) => Promise<void>;
   logger?: Logger;
 }
 
@@ -55,7 +60,7 @@ export class InboundRouter {
     }
     switch (kind) {
       case 'subscription.upsert':
-        return this.#subscribe(parsed.data as SubscriptionBody);
+        return await this.#subscribe(parsed.data as SubscriptionBody);
       case 'subscription.delete': {
         const removed = o.subscriptions.remove(o.tenantId, (parsed.data as SubscriptionBody).subscriptionId);
         o.logger?.info({ subscriptionId: (parsed.data as SubscriptionBody).subscriptionId, removed }, 'subscription removed');
@@ -72,7 +77,7 @@ export class InboundRouter {
     }
   }
 
-  #subscribe(subscription: SubscriptionBody): void {
+  async #subscribe(subscription: SubscriptionBody): Promise<void> {
     const o = this.#o;
     if (!subscriberIdPattern.test(subscription.subscriberId)) {
       throw new HybridError('invalid-input', `subscriber id "${subscription.subscriberId}" is not valid`, { retryable: false });
@@ -84,6 +89,7 @@ export class InboundRouter {
     if (!o.offersFeed(subscription.adapterId, subscription.feed)) {
       throw new HybridError('invalid-input', `adapter ${subscription.adapterId} is not enabled for tenant ${o.tenantId} or offers no feed "${subscription.feed}"`, { retryable: false });
     }
+    await o.ensureDeliveryAccess?.(expected);
     o.subscriptions.upsert(o.tenantId, subscription);
     o.logger?.info({ subscriptionId: subscription.subscriptionId, subscriber: subscription.subscriberId, adapter: subscription.adapterId, feed: subscription.feed }, 'subscription stored');
   }
