@@ -11,6 +11,7 @@ import {
   describeConfigFields,
   HybridError,
   isHybridError,
+  matchesFilePattern,
   seedDataSources,
   type AdapterContext,
   type AdapterManifest,
@@ -29,7 +30,7 @@ const SECRET_LOOKING = /(secret|password|passwd|token|apikey|api_key|privatekey|
 
 /** Which contract cases apply to which method (the Dapr-style applicability table). */
 export const contractCases: Readonly<Record<AdapterManifest['method'], readonly string[]>> = {
-  'file-transfer': ['manifest', 'config', 'lifecycle', 'valid files accepted', 'invalid files rejected', 'hostile files rejected'],
+  'file-transfer': ['manifest', 'config', 'lifecycle', 'patterns match fixtures', 'valid files accepted', 'invalid files rejected', 'hostile files rejected'],
   'data-feed': ['manifest', 'config', 'lifecycle', 'pushes published', 'no acknowledgement before durable publish'],
   'request-response': ['manifest', 'config', 'lifecycle', 'operations answered', 'unknown operation', 'expired deadline'],
 };
@@ -175,6 +176,12 @@ function describeFileCases(manifest: AdapterManifest, fixtures: AdapterFixtures,
     it('has at least one valid and one invalid fixture', () => {
       expect(fixtures.files?.valid.length ?? 0).toBeGreaterThan(0);
       expect(fixtures.files?.invalid.length ?? 0).toBeGreaterThan(0);
+    });
+
+    it('declares file patterns that match its valid fixtures (the watcher ignores other names)', () => {
+      if (manifest.method !== 'file-transfer') return;
+      const names = (fixtures.files?.valid ?? []).map((f) => f.path.split('/').pop()!);
+      expect(names.filter((name) => !matchesFilePattern(name, manifest.files.patterns))).toEqual([]);
     });
 
     for (const fixture of fixtures.files?.valid ?? []) {
