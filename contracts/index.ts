@@ -4,3 +4,4 @@ export * from './entities.js';
 export * from './records.js';
 export * from './envelope.js';
 export * from './auth.js';
+export * from './download-status.js';

@@ -22,6 +22,17 @@ export interface RequestRecord {
   completedAt?: string;
 }
 
+/** A file sent to an OHS folder, as the gateway recorded it. */
+export interface DownloadRecord {
+  downloadId: string;
+  subscriberId: string;
+  adapterId: string;
+  fileName: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+}
+
 /** Result of storing a file for download by the OHS. */
 export interface StoredFile {
   container: string;
@@ -136,6 +147,16 @@ export class BlobStateStore {
       metadata: { sha256 },
     });
     return { container: container.containerName, blobName, size: content.length, sha256 };
+  }
+
+  /** Record who sent a download, so only they may ask for its status. */
+  async putDownload(tenantId: string, record: DownloadRecord): Promise<void> {
+    await this.writeJson(tenantId, `downloads/${record.downloadId}.json`, record);
+  }
+
+  /** A download's record, or undefined. */
+  async getDownload(tenantId: string, downloadId: string): Promise<DownloadRecord | undefined> {
+    return this.readJson<DownloadRecord>(tenantId, `downloads/${downloadId}.json`);
   }
 
   async deleteBlob(tenantId: string, blobName: string): Promise<void> {

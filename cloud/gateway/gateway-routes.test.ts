@@ -146,6 +146,15 @@ describe('gateway routes (recording bus, Azurite state)', () => {
     expect(bus.sent[0]).toMatchObject({ entity: entityNames.ohsInbound('contoso'), envelope: { properties: { kind: 'file.download', adapterId: 'mdi' }, body } });
     const stored = await h.blobService.getContainerClient('ihc-contoso').getBlobClient(body.blobName).downloadToBuffer();
     expect(stored.equals(content)).toBe(true);
+    // Pending until the OHS writes the outcome beside the blob; then the sender sees it.
+    const pending = await h.api('GET', `${base}/files/${body.downloadId}`, token);
+    expect(await pending.json()).toMatchObject({ downloadId: body.downloadId, status: 'pending', fileName: 'import-001.xml' });
+    await h.blobService
+      .getContainerClient('ihc-contoso')
+      .getBlockBlobClient(`downloads/${body.downloadId}.status.json`)
+      .uploadData(Buffer.from(JSON.stringify({ downloadId: body.downloadId, status: 'failed', adapterId: 'mdi', error: { code: 'invalid-input', message: 'adapter mdi only uploads', retryable: false }, at: new Date().toISOString() })));
+    expect(await (await h.api('GET', `${base}/files/${body.downloadId}`, token)).json()).toMatchObject({ status: 'failed', error: { code: 'invalid-input' } });
+    expect((await h.api('GET', `${base}/files/00000000-0000-4000-8000-000000000000`, token)).status).toBe(404);
 
     const traversal = await h.api('POST', `${base}/files?adapterId=mdi&fileName=..%2F..%2Fetc%2Fpasswd`, token, content, { 'content-type': 'application/octet-stream' });
     expect(traversal.status).toBe(400);

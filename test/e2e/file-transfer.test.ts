@@ -140,5 +140,29 @@ describe('File Transfer through the whole stack', () => {
     expect(outcome, 'the OHS dead-lettered the download').toEqual({ landed: true });
     expect((await readFile(join(cmep.inbound, name))).equals(bytes)).toBe(true);
     expect(await readdir(cmep.staging)).toEqual([]);
+    // The sender can see the outcome through the gateway.
+    const status = await waitFor(
+      async () => {
+        const answer = await e2e.service.api<{ status: string }>('GET', `/files/${announced.downloadId}`);
+        return answer.body.status !== 'pending' && answer.body;
+      },
+      { what: `status of download ${announced.downloadId}`, timeoutInMs: 20_000 },
+    );
+    expect(status).toMatchObject({ status: 'downloaded', adapterId: 'cmep-files', fileName: name, size: bytes.length, sha256: sha256(bytes) });
+  }, 45_000);
+
+  it('reports a download the OHS cannot take (upload-only adapter) as failed with a typed error, instead of 202 and silence', async () => {
+    const answer = await e2e.service.sendFile('weather-csv', `e2e-refused-${run}.csv`, Buffer.from('StationId\n'));
+    expect(answer.status).toBe(202);
+    const { downloadId } = answer.body as FileDownloadBody;
+    const status = await waitFor(
+      async () => {
+        const polled = await e2e.service.api<{ status: string }>('GET', `/files/${downloadId}`);
+        return polled.body.status !== 'pending' && polled.body;
+      },
+      { what: `status of download ${downloadId}`, timeoutInMs: 20_000 },
+    );
+    expect(status).toMatchObject({ status: 'failed', adapterId: 'weather-csv', error: { code: 'invalid-input', retryable: false } });
+    expect((await e2e.service.api('GET', '/files/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   }, 45_000);
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { entityNames, envelopeProperties, scopes, type FileDownloadBody } from '../../../contracts/index.js';
+import { downloadStatusBlobName, downloadStatusSchema, entityNames, envelopeProperties, scopes, type FileDownloadBody } from '../../../contracts/index.js';
 import { authorize, caller } from '../authorization.js';
 import type { GatewayDeps } from '../gateway-deps.js';
 import { GatewayError } from '../gateway-error.js';
@@ -35,6 +35,7 @@ export function registerFileRoutes(api: FastifyInstance, deps: GatewayDeps): voi
       const downloadId = randomUUID();
       const stored = await deps.store.putFile(tenant, `downloads/${downloadId}/${query.fileName}`, request.body);
       const body: FileDownloadBody = { downloadId, adapterId: query.adapterId, fileName: query.fileName, ...stored };
+      await deps.store.putDownload(tenant, { downloadId, subscriberId: caller(request).claims.client_id, adapterId: query.adapterId, fileName: query.fileName, size: stored.size, sha256: stored.sha256, createdAt: new Date().toISOString() });
       try {
         await deps.bus.send(entityNames.ohsInbound(tenant), {
           messageId: downloadId,
@@ -44,10 +45,25 @@ export function registerFileRoutes(api: FastifyInstance, deps: GatewayDeps): voi
         });
       } catch (err) {
         await deps.store.deleteBlob(tenant, stored.blobName).catch(() => undefined);
+        await deps.store.deleteBlob(tenant, `downloads/${downloadId}.json`).catch(() => undefined);
         throw relayFailure(deps, err, 'file download could not be relayed to the OHS');
       }
       deps.logger.info({ tenant, subscriberId: caller(request).claims.client_id, downloadId, adapterId: query.adapterId, size: stored.size }, 'file relayed for download');
-      return reply.code(202).send(body);
+      return reply.code(202).header('location', `${request.url.split('?')[0]!.replace(/\/$/, '')}/${downloadId}`).send({ ...body, status: 'pending' });
     },
   );
+
+  // Where a download stands: pending until the OHS writes its outcome (downloaded, or failed with a typed
+  // error such as an adapter that takes no downloads) beside the blob.
+  api.get('/files/:downloadId', { onRequest: authorize({ scope: scopes.files, roles: ['subscriber'] }) }, async (request) => {
+    const { tenant, downloadId } = parseOrThrow(downloadParamsSchema, request.params, 'params');
+    const record = await deps.store.getDownload(tenant, downloadId);
+    if (!record || record.subscriberId !== caller(request).claims.client_id) throw new GatewayError('not_found', 'no such download');
+    const outcome = await deps.store.readJson<unknown>(tenant, downloadStatusBlobName(downloadId));
+    const parsed = outcome === undefined ? undefined : downloadStatusSchema.safeParse(outcome);
+    if (parsed?.success) return { ...record, ...parsed.data };
+    return { ...record, status: 'pending' };
+  });
 }
+
+const downloadParamsSchema = z.object({ tenant: z.string(), downloadId: z.string().uuid() });

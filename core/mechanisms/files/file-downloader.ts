@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { ContainerClient } from '@azure/storage-blob';
 import { entityNames } from '../../../contracts/entities.js';
+import { downloadStatusBlobName, type DownloadStatus } from '../../../contracts/download-status.js';
 import { envelopeProperties, type FileDownloadBody } from '../../../contracts/envelope.js';
 import { HybridError, toHybridError, type FileTransferManifest } from '../../sdk/index.js';
 import type { FileLedger, Outbox, StoreDatabase } from '../../store/index.js';
@@ -38,8 +39,31 @@ export class FileDownloader {
     this.#o = options;
   }
 
-  /** Download one announced file; returns its final path (or undefined when it was already done). */
+  /**
+   * Download one announced file; returns its final path (or undefined when it was already done). The
+   * outcome, success or a failure a retry cannot fix, is also written beside the blob for the gateway.
+   */
   async download(request: FileDownloadBody): Promise<string | undefined> {
+    try {
+      const path = await this.#download(request);
+      return path;
+    } catch (error) {
+      const failure = toHybridError(error, 'transport');
+      if (!failure.retryable) await this.#writeStatus({ downloadId: request.downloadId, status: 'failed', adapterId: request.adapterId, error: failure.toJSON(), at: new Date().toISOString() });
+      throw failure;
+    }
+  }
+
+  /** Best effort: a status that cannot be written only leaves the gateway answering "pending". */
+  async #writeStatus(status: DownloadStatus): Promise<void> {
+    const body = Buffer.from(JSON.stringify(status));
+    await this.#o.container
+      .getBlockBlobClient(downloadStatusBlobName(status.downloadId))
+      .uploadData(body, { blobHTTPHeaders: { blobContentType: 'application/json' } })
+      .catch(() => undefined);
+  }
+
+  async #download(request: FileDownloadBody): Promise<string | undefined> {
     const o = this.#o;
     const target = o.adapter(request.adapterId);
     if (target === undefined) throw new HybridError('unknown-adapter', `no file-transfer adapter "${request.adapterId}" is enabled for tenant ${o.tenantId}`, { retryable: false });
@@ -89,6 +113,7 @@ export class FileDownloader {
         ]);
       })();
       o.wake();
+      await this.#writeStatus({ downloadId: request.downloadId, status: 'downloaded', adapterId: request.adapterId, fileName: basename(finalPath), size, sha256, at: new Date().toISOString() });
       return finalPath;
     } catch (error) {
       await rm(staging, { force: true });
