@@ -1,4 +1,14 @@
+import { z } from 'zod';
 import type { RejectionReason } from './file-transfer.js';
+
+/** Config field every validating adapter offers: how many rejection reasons one file may list. */
+export const maxReasonsField = z
+  .number()
+  .int()
+  .min(1)
+  .max(10_000)
+  .default(100)
+  .describe('Most rejection reasons listed for one file; further problems are summarised in a final "…and N more" reason.');
 
 /**
  * Collects rejection reasons up to a cap. Validation keeps scanning past the cap so the final

@@ -1,4 +1,4 @@
-import { z } from '../../../core/sdk/index.js';
+import { maxReasonsField, z } from '../../../core/sdk/index.js';
 import { isIanaTimeZone } from './cmep-clock.js';
 import { defaultPassThroughRecordTypes } from './parse-cmep.js';
 
@@ -31,13 +31,7 @@ export const cmepConfigSchema = z
       .array(z.string().regex(/^[A-Z][A-Z0-9]{0,11}$/, 'must be an uppercase record type of at most 12 characters'))
       .default([...defaultPassThroughRecordTypes])
       .describe('Record types accepted and counted without reading their layout (administrative, billing and vendor records). Any record type not listed here nor understood (MEPMD01, MEPMD02, MEPEC01) is an error.'),
-    maxReasons: z
-      .number()
-      .int()
-      .min(1)
-      .max(10_000)
-      .default(100)
-      .describe('Most rejection reasons listed for one file; further problems are summarised in a final "…and N more" reason.'),
+    maxReasons: maxReasonsField,
   })
   .superRefine((config, ctx) => {
     if (config.timeBase === 'local' && config.timeZone === undefined) {

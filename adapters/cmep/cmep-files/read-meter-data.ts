@@ -21,16 +21,21 @@ export function readUnits(reader: FieldReader, hasData: boolean): string {
   return units;
 }
 
+/** Fields 8-11 shared by MEPMD01 and MEPMD02: meter identifier, Purpose, Commodity, Units. */
+export function readUsageFields(reader: FieldReader, hasData: boolean): { meterId: string; purpose: string; commodity: string; units: string } {
+  const meterId = reader.meterId();
+  if (hasData && meterId === '') reader.problem(`no meter identifier: Meter ID (field 8) and the fallback fields ${reader.context.meterIdFields.join(', ')} are empty`);
+  const purpose = reader.protocolText(9, 'Purpose', { allowed: meterDataPurposes, required: hasData });
+  const commodity = reader.protocolText(10, 'Commodity', { allowed: commodities, required: hasData });
+  return { meterId, purpose, commodity, units: readUnits(reader, hasData) };
+}
+
 /** Read a MEPMD01 (interval/register data) record; undefined when it has problems (see `reader.problems`). */
 export function readMeterData(reader: FieldReader): CmepMeterDataRecord | undefined {
   const header = reader.header();
   const count = reader.integer(14, 'Count');
   const hasData = count !== undefined && count > 0;
-  const meterId = reader.meterId();
-  if (hasData && meterId === '') reader.problem(`no meter identifier: Meter ID (field 8) and the fallback fields ${reader.context.meterIdFields.join(', ')} are empty`);
-  const purpose = reader.protocolText(9, 'Purpose', { allowed: meterDataPurposes, required: hasData });
-  const commodity = reader.protocolText(10, 'Commodity', { allowed: commodities, required: hasData });
-  const units = readUnits(reader, hasData);
+  const { meterId, purpose, commodity, units } = readUsageFields(reader, hasData);
   const calculationConstant = reader.optionalFloat(12, 'Calculation Constant');
   const interval = reader.lexed(13, 'Interval', lexInterval);
   // Header problems do not stop the triplets from being checked; a wrong Count or Interval does.

@@ -2,7 +2,7 @@ import type { FieldReader } from './cmep-field-reader.js';
 import { toIsoUtc } from './cmep-field-reader.js';
 import type { CmepTouDataRecord, CmepTouReading } from './cmep-records.js';
 import { lexFloat } from './cmep-values.js';
-import { commodities, meterDataPurposes, readUnits } from './read-meter-data.js';
+import { readUsageFields } from './read-meter-data.js';
 
 /** TOU period labels of MEPMD02 (v1.20). */
 export const touLabels = ['ON-PEAK', 'OFF-PEAK', 'PART-PEAK', 'PEAK-2', 'PEAK-3', 'PEAK-4', 'TOTAL'] as const;
@@ -16,11 +16,7 @@ export function readTouData(reader: FieldReader): CmepTouDataRecord | undefined 
   const header = reader.header();
   const count = reader.integer(16, 'Count');
   const hasData = count !== undefined && count > 0;
-  const meterId = reader.meterId();
-  if (hasData && meterId === '') reader.problem(`no meter identifier: Meter ID (field 8) and the fallback fields ${reader.context.meterIdFields.join(', ')} are empty`);
-  const purpose = reader.protocolText(9, 'Purpose', { allowed: meterDataPurposes, required: hasData });
-  const commodity = reader.protocolText(10, 'Commodity', { allowed: commodities, required: hasData });
-  const units = readUnits(reader, hasData);
+  const { meterId, purpose, commodity, units } = readUsageFields(reader, hasData);
   const season = reader.protocolText(12, 'Season', { allowed: ['S', 'W'] });
   const calculationConstant = reader.optionalFloat(13, 'Calculation Constant');
   if (hasData && reader.text(14) === '') reader.problem('Data Start Time (field 14) is empty');

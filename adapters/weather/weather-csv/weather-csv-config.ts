@@ -1,4 +1,4 @@
-import { z } from '../../../core/sdk/index.js';
+import { maxReasonsField, z } from '../../../core/sdk/index.js';
 import { defaultWeatherUnits } from './weather-units.js';
 import { conceptIdPattern, weatherKinds } from './weather-vocabulary.js';
 
@@ -31,13 +31,7 @@ export const weatherCsvConfigSchema = z.object({
     .enum(weatherKinds)
     .default('Actual')
     .describe('Wide format without a Kind column: the kind of every value (Actual, Forecast or Normal). Forecast also needs a ForecastIssued column.'),
-  maxReasons: z
-    .number()
-    .int()
-    .min(1)
-    .max(10_000)
-    .default(100)
-    .describe('Most rejection reasons listed for one file; further problems are summarised in a final "…and N more" reason.'),
+  maxReasons: maxReasonsField,
   maxTrackedValues: z
     .number()
     .int()
